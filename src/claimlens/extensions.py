@@ -1,0 +1,49 @@
+"""The claimlens attributes on spaCy objects, registered once, in one place.
+
+Span extension values are stored by spaCy per (start_char, end_char), so values set on a
+sentence span are visible on every later ``doc.sents`` span with the same offsets.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+# Span groups written by the components.
+CLAIMS = "claimlens_claims"  # label = claim type
+HEDGES = "claimlens_cues"  # label = hedge | booster | negation | conditional
+EVIDENCE = "claimlens_evidence"  # label = specific | vague | anecdote
+BLOCKS = "claimlens_blocks"  # label = title | heading | list_item | paragraph
+
+_DOC = {
+    # Structure handed over by ingest: list of (start_char, end_char, block, paragraph).
+    "cl_blocks": None,
+    "findings": None,  # list[claimlens.analysis.Finding], set by claimlens_findings
+}
+_SPAN = {
+    # sentence spans
+    "block": None,
+    "paragraph": None,
+    "certainty": None,  # certain | probable | possible | doubtful
+    "certainty_cues": None,  # list of cue texts that decided the grade
+    "claim_strength": None,  # none | correlational | conditional_causal | direct_causal
+    "strength_rule": None,
+    # cue / claim / evidence spans
+    "rule_id": None,
+    "aspect": None,
+    "polarity": None,  # present | absent | lower | higher
+    "subject": None,
+    "comparator": None,
+}
+
+
+def register() -> None:
+    """Idempotent: safe to call from every component factory."""
+    for name, default in _DOC.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    for name, default in _SPAN.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+
+
+register()
