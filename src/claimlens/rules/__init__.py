@@ -63,7 +63,9 @@ def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
         try:
             compiled.append(re.compile(pattern, flags))
         except re.error as err:
-            raise RuleDataError(f"{where}: rule {raw['id']}: bad pattern {pattern!r}: {err}") from err
+            raise RuleDataError(
+                f"{where}: rule {raw['id']}: bad pattern {pattern!r}: {err}"
+            ) from err
     if compiled and not any(p.search(raw["example"]) for p in compiled):
         raise RuleDataError(f"{where}: rule {raw['id']} does not match its own example")
     extra = {k: v for k, v in raw.items() if k not in (*_REQUIRED, "patterns")}

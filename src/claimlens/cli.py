@@ -1,0 +1,172 @@
+"""The ``claimlens`` command: a thin typer layer over the importable API.
+
+Exit codes: 0 when the scan completed (documents that could not be read are listed in
+documents.csv and on stderr); 1 with ``--strict`` when any document failed, or when a command
+could not run; 2 for usage errors (bad options, an existing report without ``--overwrite``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claimlens.report import FORMATS, ReportExistsError, ReportWriter
+from claimlens.scan import ScanSummary, iter_results
+from claimlens.schema import REPORT_TABLES
+
+app = typer.Typer(
+    help="Audit health claims in articles: claims, hedging, evidence, unsupported and "
+    "contradictory statements, sentence by sentence with character offsets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _err(message: str) -> None:
+    print(f"claimlens: {message}", file=sys.stderr, flush=True)
+
+
+def _progress(enabled: bool):
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("docs"),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not enabled or not console.is_terminal,
+        transient=True,
+    )
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("data/out"),
+    fmt: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet.")] = "csv",
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing report.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    model: Annotated[
+        str | None, typer.Option(help="An installed spaCy pipeline, e.g. en_core_web_sm.")
+    ] = None,
+    include: Annotated[list[str] | None, typer.Option(help="Only paths matching glob.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Skip paths matching glob.")] = None,
+    text_field: Annotated[str, typer.Option(help="Text column of JSONL/CSV rows.")] = "text",
+    id_field: Annotated[str, typer.Option(help="Id column of JSONL/CSV rows.")] = "id",
+    max_doc_chars: Annotated[
+        int, typer.Option(min=1, help="Larger documents are skipped with a reason.")
+    ] = 5_000_000,
+    emit_text: Annotated[
+        bool, typer.Option(help="Also write texts.<format>: the text offsets refer to.")
+    ] = False,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any document failed.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Scan articles and write documents, sentences and findings tables to OUT."""
+    from claimlens.ingest import iter_documents
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    tables = (*REPORT_TABLES, "texts") if emit_text else REPORT_TABLES
+    try:
+        writer = ReportWriter(out, fmt, overwrite=overwrite, tables=tables)
+    except ReportExistsError as err:
+        _err(str(err))
+        raise typer.Exit(2) from None
+    documents = iter_documents(
+        paths,
+        include=include or (),
+        exclude=exclude or (),
+        text_field=text_field,
+        id_field=id_field,
+        max_doc_chars=max_doc_chars,
+        stdin=sys.stdin,
+    )
+    summary = ScanSummary()
+    started = time.perf_counter()
+    with writer, _progress(not quiet) as progress:
+        task = progress.add_task("scan", total=None)
+        for result in iter_results(documents, model=model, workers=workers):
+            summary.add(result)
+            row = result.document
+            if row["status"] == "error":
+                _err(f"error: {row['doc_id']}: {row['error']}")
+            writer.write("documents", [row])
+            writer.write("sentences", result.sentences)
+            writer.write("findings", result.findings)
+            if emit_text:
+                writer.write("texts", [{"doc_id": row["doc_id"], "text": result.text}])
+            progress.update(task, advance=1)
+    if not quiet:
+        found = ", ".join(f"{n} {kind}" for kind, n in summary.findings.items())
+        _err(
+            f"{summary.documents} documents ({summary.errors} errors), {summary.sentences} "
+            f"sentences, findings: {found}; {time.perf_counter() - started:.1f}s"
+        )
+        for path in writer.paths.values():
+            print(path)
+    if strict and summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def rules() -> None:
+    """List every rule: id, kind, what it matches, and an example."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from claimlens.rules import all_rules
+
+    table = Table("id", "kind", "rule set", "description", "example", show_lines=False)
+    for ruleset, rule in all_rules():
+        table.add_row(
+            rule.id, rule.kind, f"{ruleset.name} v{ruleset.version}", rule.description, rule.example
+        )
+    Console(width=200).print(table)
+
+
+@app.command("eval")
+def eval_gold(
+    gold: Annotated[Path, typer.Argument(help="gold.jsonl (format of shared/seeds).")],
+    texts: Annotated[Path, typer.Option(help="Folder holding the articles named in gold.")],
+    model: Annotated[str | None, typer.Option(help="An installed spaCy pipeline.")] = None,
+) -> None:
+    """Score findings against a gold file: recall, precision, F1 per kind."""
+    from claimlens.evaluate.gold import evaluate_gold
+
+    print(evaluate_gold(gold, texts, model=model).format())
+
+
+@app.command("eval-dataset")
+def eval_dataset(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="bioscope_hedge, causal_language, "
+            "press_release_claim_strength or science_certainty."
+        ),
+    ],
+    path: Annotated[Path, typer.Argument(help="The dataset file.")],
+    model: Annotated[str | None, typer.Option(help="An installed spaCy pipeline.")] = None,
+) -> None:
+    """Score a component on a public labelled dataset."""
+    from claimlens.evaluate.datasets import evaluate_dataset
+
+    print(evaluate_dataset(name, path, model=model).format())
