@@ -1,0 +1,117 @@
+"""End-to-end: the installed ``claimlens`` command on real files."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from badinput import make_bad_input_folder
+from conftest import ROOT
+
+RAW = ROOT / "data" / "raw"
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("claimlens")
+    return subprocess.run(
+        [str(exe), *args], input=stdin, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def raw_report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("raw")
+    proc = run_cli("scan", str(RAW), "-o", str(out), "--emit-text", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_every_sentence_is_an_exact_slice_of_the_reported_text(raw_report):
+    texts = {r["doc_id"]: r["text"] for r in read_csv(raw_report / "texts.csv")}
+    sentences = read_csv(raw_report / "sentences.csv")
+    assert sentences
+    for row in sentences:
+        text = texts[row["doc_id"]]
+        assert text[int(row["start_char"]) : int(row["end_char"])] == row["text"]
+        assert "\n" not in row["text"] and row["text"] == row["text"].strip()
+
+
+def test_every_example_article_is_read(raw_report):
+    documents = read_csv(raw_report / "documents.csv")
+    assert documents and all(d["status"] == "ok" for d in documents), documents
+    formats = {d["format"] for d in documents}
+    assert {"txt", "md", "html", "jsonl"} <= formats
+    jsonl_rows = [d for d in documents if d["format"] == "jsonl"]
+    assert len(jsonl_rows) >= 3 and all("#" in d["doc_id"] for d in jsonl_rows)
+    per_doc = {}
+    for row in read_csv(raw_report / "sentences.csv"):
+        per_doc[row["doc_id"]] = per_doc.get(row["doc_id"], 0) + 1
+    assert {d["doc_id"]: int(d["n_sentences"]) for d in documents} == per_doc
+
+
+def test_the_examples_yield_both_kinds_of_finding(raw_report):
+    kinds = {row["kind"] for row in read_csv(raw_report / "findings.csv")}
+    assert kinds == {"unsupported", "contradiction"}
+
+
+def test_two_workers_and_a_rerun_give_identical_bytes(raw_report, tmp_path):
+    proc = run_cli("scan", str(RAW), "-o", str(tmp_path), "--emit-text", "--workers", "2", "-q")
+    assert proc.returncode == 0, proc.stderr
+    for name in ("documents.csv", "sentences.csv", "findings.csv", "texts.csv"):
+        assert (tmp_path / name).read_bytes() == (raw_report / name).read_bytes(), name
+
+
+def test_existing_report_is_not_clobbered_without_overwrite(raw_report):
+    before = (raw_report / "sentences.csv").read_bytes()
+    proc = run_cli("scan", str(RAW), "-o", str(raw_report), "-q")
+    assert proc.returncode == 2
+    assert "--overwrite" in proc.stderr and "Traceback" not in proc.stderr
+    assert (raw_report / "sentences.csv").read_bytes() == before
+
+
+def test_bad_input_is_listed_and_everything_else_is_processed(tmp_path):
+    expected = make_bad_input_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    proc = run_cli("scan", str(tmp_path / "in"), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    documents = {d["doc_id"]: d for d in read_csv(out / "documents.csv")}
+    error_lines = [line for line in proc.stderr.splitlines() if ": error: " in line]
+    for name, status in expected.items():
+        matching = [d for doc_id, d in documents.items() if doc_id.split("#")[0] == name]
+        if status == "ok":
+            assert matching and all(d["status"] == "ok" for d in matching), name
+            continue
+        failed = [d for d in matching if d["status"] == "error"]
+        assert failed, f"{name} not reported as an error: {matching}"
+        for row in failed:
+            assert row["error"] and "\n" not in row["error"]
+            assert any(row["doc_id"] in line for line in error_lines), row["doc_id"]
+    proc = run_cli("scan", str(tmp_path / "in"), "-o", str(out), "--overwrite", "--strict", "-q")
+    assert proc.returncode == 1
+
+
+def test_stdin_and_jsonl_output(tmp_path):
+    text = "Turmeric cures arthritis. It is completely safe."
+    proc = run_cli("scan", "-", "-o", str(tmp_path), "--format", "jsonl", "-q", stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    lines = (tmp_path / "sentences.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+
+
+def test_rules_command_lists_rule_ids():
+    proc = run_cli("rules")
+    assert proc.returncode == 0, proc.stderr
+    from claimlens.rules import all_rules
+
+    for _, rule in all_rules():
+        assert rule.id in proc.stdout
