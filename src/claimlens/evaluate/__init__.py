@@ -1,0 +1,1 @@
+"""Evaluations of claimlens against gold findings and public labelled datasets."""
