@@ -4,7 +4,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from claimlens.report import ReportExistsError, ReportWriter
+from claimlens.report import ReportExistsError, ReportWriter, ResumeError
 from claimlens.schema import DOCUMENT_COLUMNS, SENTENCE_COLUMNS
 
 
@@ -23,8 +23,9 @@ def _document(doc_id: str) -> dict:
 def test_csv_roundtrip_keeps_quotes_commas_and_newlines(tmp_path):
     tricky = 'He said, "it cures\nanxiety" – 100%'
     with ReportWriter(tmp_path, "csv") as writer:
-        writer.write("documents", [_document("a.txt")])
-        writer.write("sentences", [_sentence("a.txt", 1, tricky)])
+        writer.write_document(
+            {"documents": [_document("a.txt")], "sentences": [_sentence("a.txt", 1, tricky)]}
+        )
     with open(tmp_path / "sentences.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows[0]["text"] == tricky
@@ -35,18 +36,18 @@ def test_csv_roundtrip_keeps_quotes_commas_and_newlines(tmp_path):
 
 def test_nothing_appears_under_real_names_when_the_run_fails(tmp_path):
     with pytest.raises(RuntimeError), ReportWriter(tmp_path, "csv") as writer:
-        writer.write("sentences", [_sentence("a.txt", 1, "x")])
-        raise RuntimeError("interrupted")
-    assert sorted(p.name for p in tmp_path.iterdir()) == []
+        writer.write_document({"documents": [_document("a.txt")], "sentences": []})
+        raise RuntimeError("crashed")
+    assert not [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
 
 
 def test_refuses_to_clobber_without_overwrite(tmp_path):
     with ReportWriter(tmp_path, "csv") as writer:
-        writer.write("documents", [_document("a.txt")])
+        writer.write_document({"documents": [_document("a.txt")]})
     with pytest.raises(ReportExistsError, match="--overwrite"):
         ReportWriter(tmp_path, "csv")
     with ReportWriter(tmp_path, "csv", overwrite=True) as writer:
-        writer.write("documents", [_document("b.txt")])
+        writer.write_document({"documents": [_document("b.txt")]})
     assert "b.txt" in (tmp_path / "documents.csv").read_text()
     assert "a.txt" not in (tmp_path / "documents.csv").read_text()
 
@@ -56,7 +57,8 @@ def test_same_rows_give_same_bytes(tmp_path, fmt):
     outputs = []
     for run in ("one", "two"):
         with ReportWriter(tmp_path / run, fmt) as writer:
-            writer.write("sentences", [_sentence("d", i, f"Sentence {i}.") for i in range(1, 5)])
+            sentences = [_sentence("d", i, f"Sentence {i}.") for i in range(1, 5)]
+            writer.write_document({"documents": [_document("d")], "sentences": sentences})
         outputs.append((tmp_path / run / f"sentences.{fmt}").read_bytes())
     assert outputs[0] == outputs[1]
 
@@ -65,9 +67,48 @@ def test_jsonl_and_parquet_hold_the_same_rows(tmp_path):
     rows = [_sentence("d", i, f"Süße {i} “quoted”") for i in range(1, 4)]
     for fmt in ("jsonl", "parquet"):
         with ReportWriter(tmp_path / fmt, fmt) as writer:
-            writer.write("sentences", rows)
+            writer.write_document({"documents": [_document("d")], "sentences": rows})
     lines = (tmp_path / "jsonl" / "sentences.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["text"] for line in lines] == [r["text"] for r in rows]
     table = pq.read_table(tmp_path / "parquet" / "sentences.parquet")
     assert table.column("text").to_pylist() == [r["text"] for r in rows]
     assert table.column_names == list(SENTENCE_COLUMNS)
+
+
+def _write_docs(writer: ReportWriter, names) -> None:
+    for name in names:
+        writer.write_document(
+            {"documents": [_document(name)], "sentences": [_sentence(name, 1, f"{name} text")]}
+        )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_interrupt_publishes_finished_documents_and_resume_completes_the_same_report(tmp_path, fmt):
+    names = [f"doc{i}" for i in range(6)]
+    with ReportWriter(tmp_path / "full", fmt) as writer:
+        _write_docs(writer, names)
+
+    out = tmp_path / "resumed"
+    with pytest.raises(KeyboardInterrupt), ReportWriter(out, fmt) as writer:
+        _write_docs(writer, names[:3])
+        writer._in_document = True  # a fourth document is cut off half-way
+        writer._tables["sentences"].write([_sentence("doc3", 1, "half")])
+        raise KeyboardInterrupt
+    published = (out / f"documents.{fmt}").read_text(encoding="utf-8")
+    assert "doc2" in published and "doc3" not in published
+    assert "half" not in (out / f"sentences.{fmt}").read_text(encoding="utf-8")
+
+    with ReportWriter(out, fmt, resume=True) as writer:
+        assert writer.done == {(n, "") for n in names[:3]}
+        _write_docs(writer, [n for n in names if (n, "") not in writer.done])
+    for table in ("documents", "sentences", "findings"):
+        full = (tmp_path / "full" / f"{table}.{fmt}").read_bytes()
+        assert (out / f"{table}.{fmt}").read_bytes() == full, table
+    assert not (out / ".claimlens-checkpoint.json").exists()
+
+
+def test_resume_refuses_a_report_made_with_other_rules(tmp_path):
+    with pytest.raises(KeyboardInterrupt), ReportWriter(tmp_path, "csv", run_key={"rules": "1"}):
+        raise KeyboardInterrupt
+    with pytest.raises(ResumeError, match="other settings or rules"):
+        ReportWriter(tmp_path, "csv", resume=True, run_key={"rules": "2"})

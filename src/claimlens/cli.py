@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from claimlens.report import FORMATS, ReportExistsError, ReportWriter
+from claimlens.report import FORMATS, ReportExistsError, ReportWriter, ResumeError
+from claimlens.rules import ruleset_version
 from claimlens.scan import ScanSummary, iter_results
 from claimlens.schema import REPORT_TABLES
 
@@ -35,7 +36,6 @@ def _progress(enabled: bool):
     from rich.console import Console
     from rich.progress import (
         BarColumn,
-        MofNCompleteColumn,
         Progress,
         TextColumn,
         TimeElapsedColumn,
@@ -46,8 +46,7 @@ def _progress(enabled: bool):
     return Progress(
         TextColumn("scanning"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("docs"),
+        TextColumn("{task.fields[docs]} docs"),
         TransferSpeedColumn(),
         TimeElapsedColumn(),
         console=console,
@@ -77,6 +76,9 @@ def scan(
         bool, typer.Option(help="Also write texts.<format>: the text offsets refer to.")
     ] = False,
     strict: Annotated[bool, typer.Option(help="Exit 1 if any document failed.")] = False,
+    resume: Annotated[
+        bool, typer.Option(help="Continue an interrupted run in OUT (csv/jsonl).")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Scan articles and write documents, sentences and findings tables to OUT."""
@@ -85,10 +87,20 @@ def scan(
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     tables = (*REPORT_TABLES, "texts") if emit_text else REPORT_TABLES
+    run_key = {
+        "rules": ruleset_version(),
+        "model": model or "blank:en",
+        "fields": f"{text_field},{id_field}",
+    }
     try:
-        writer = ReportWriter(out, fmt, overwrite=overwrite, tables=tables)
+        writer = ReportWriter(
+            out, fmt, overwrite=overwrite, tables=tables, resume=resume, run_key=run_key
+        )
     except ReportExistsError as err:
         _err(str(err))
+        raise typer.Exit(2) from None
+    except ResumeError as err:
+        _err(f"cannot resume: {err}")
         raise typer.Exit(2) from None
     documents = iter_documents(
         paths,
@@ -99,21 +111,32 @@ def scan(
         max_doc_chars=max_doc_chars,
         stdin=sys.stdin,
     )
+    if writer.done:
+        documents = (d for d in documents if (d.doc_id, d.sha256) not in writer.done)
     summary = ScanSummary()
     started = time.perf_counter()
-    with writer, _progress(not quiet) as progress:
-        task = progress.add_task("scan", total=None)
-        for result in iter_results(documents, model=model, workers=workers):
-            summary.add(result)
-            row = result.document
-            if row["status"] == "error":
-                _err(f"error: {row['doc_id']}: {row['error']}")
-            writer.write("documents", [row])
-            writer.write("sentences", result.sentences)
-            writer.write("findings", result.findings)
-            if emit_text:
-                writer.write("texts", [{"doc_id": row["doc_id"], "text": result.text}])
-            progress.update(task, advance=1)
+    try:
+        with writer, _progress(not quiet) as progress:
+            task = progress.add_task("scan", total=None, docs=0)
+            for result in iter_results(documents, model=model, workers=workers):
+                summary.add(result)
+                row = result.document
+                if row["status"] == "error":
+                    _err(f"error: {row['doc_id']}: {row['error']}")
+                tables_rows = {
+                    "documents": [row],
+                    "sentences": result.sentences,
+                    "findings": result.findings,
+                    "texts": [{"doc_id": row["doc_id"], "text": result.text}],
+                }
+                writer.write_document(tables_rows)
+                progress.update(task, completed=summary.chars, docs=summary.documents)
+    except KeyboardInterrupt:
+        _err(
+            f"interrupted: the report in {out} holds the {writer.documents_written} documents "
+            "finished so far; rerun the same command with --resume to process the rest"
+        )
+        raise typer.Exit(130) from None
     if not quiet:
         found = ", ".join(f"{n} {kind}" for kind, n in summary.findings.items())
         _err(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ def _document_row(document: Document, n_sentences: int, counts: Mapping[str, int
         "error": document.error or "",
         "n_chars": len(document.text),
         "n_sentences": n_sentences,
-        "sha256": document.sha256 if not document.error else "",
+        "sha256": document.sha256,
         "title": document.title or "",
         "url": document.url or "",
     }
@@ -226,6 +227,7 @@ _WORKER_NLP: Language | None = None
 
 def _init_worker(model: str | None) -> None:
     global _WORKER_NLP
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the parent
     from claimlens.pipeline import build_pipeline
 
     _WORKER_NLP = build_pipeline(model)
