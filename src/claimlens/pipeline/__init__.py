@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import spacy
 from spacy.language import Language
 
@@ -19,12 +21,17 @@ COMPONENTS = (
 )
 
 
-def _import_factories() -> None:
-    """Register the factories even when the package is not installed with entry points."""
-    import scispacy.abbreviation  # noqa: F401
-
-    from claimlens import analysis  # noqa: F401
-    from claimlens.pipeline import claims, evidence, hedges, segmenter, strength  # noqa: F401
+# Where each factory is registered: imported on demand, so the pipeline also builds from a
+# source checkout without installed entry points.
+FACTORY_MODULES = {
+    "claimlens_segmenter": "claimlens.pipeline.segmenter",
+    "abbreviation_detector": "scispacy.abbreviation",
+    "claimlens_hedges": "claimlens.pipeline.hedges",
+    "claimlens_strength": "claimlens.pipeline.strength",
+    "claimlens_evidence": "claimlens.pipeline.evidence",
+    "claimlens_claims": "claimlens.pipeline.claims",
+    "claimlens_findings": "claimlens.analysis",
+}
 
 
 def build_pipeline(model: str | None = None, components: tuple[str, ...] = COMPONENTS) -> Language:
@@ -34,7 +41,8 @@ def build_pipeline(model: str | None = None, components: tuple[str, ...] = COMPO
     structure-aware segmenter runs first and the model's other components keep working.
     """
     extensions.register()
-    _import_factories()
+    for name in components:
+        importlib.import_module(FACTORY_MODULES[name])
     if model:
         nlp = spacy.load(model, exclude=["senter"])
         first = nlp.pipe_names[0] if nlp.pipe_names else None
