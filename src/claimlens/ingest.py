@@ -436,7 +436,7 @@ def _jsonl_rows(stream: TextIO, options: _Options) -> Iterator[_Row]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield line_number, _Unreadable(
-                f"invalid JSON on line {line_number}: {exc.msg} (column {exc.colno})")
+                f"invalid JSON on line {line_number}: {exc.msg} (at character {exc.pos + 1})")
             continue
         if not isinstance(record, dict):
             yield line_number, _Unreadable(f"line {line_number} is not a JSON object")
