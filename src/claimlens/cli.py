@@ -79,6 +79,12 @@ def scan(
     resume: Annotated[
         bool, typer.Option(help="Continue an interrupted run in OUT (csv/jsonl).")
     ] = False,
+    engine: Annotated[
+        str, typer.Option(help="local, or dask: Parquet tables partitioned by file chunk.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (implies --engine dask).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Scan articles and write documents, sentences and findings tables to OUT."""
@@ -86,6 +92,25 @@ def scan(
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("choose local or dask", param_hint="--engine")
+    if scheduler or engine == "dask":
+        _scan_on_dask(
+            paths,
+            out,
+            scheduler,
+            workers,
+            model,
+            overwrite,
+            strict,
+            quiet,
+            include=include or (),
+            exclude=exclude or (),
+            text_field=text_field,
+            id_field=id_field,
+            max_doc_chars=max_doc_chars,
+        )
+        return
     tables = (*REPORT_TABLES, "texts") if emit_text else REPORT_TABLES
     run_key = {
         "rules": ruleset_version(),
@@ -146,6 +171,34 @@ def scan(
         for path in writer.paths.values():
             print(path)
     if strict and summary.errors:
+        raise typer.Exit(1)
+
+
+def _scan_on_dask(paths, out, scheduler, workers, model, overwrite, strict, quiet, **options):
+    """Tables go to OUT/<table>/part.N.parquet; output order follows the input files."""
+    import shutil
+
+    from claimlens.dask import scan_to_parquet
+
+    targets = [out / table for table in REPORT_TABLES]
+    if any(t.exists() for t in targets) and not overwrite:
+        _err(f"{out} holds a report; pass --overwrite to replace it")
+        raise typer.Exit(2)
+    for target in targets:
+        shutil.rmtree(target, ignore_errors=True)
+    if "-" in paths:
+        raise typer.BadParameter("stdin cannot be scanned on a Dask cluster", param_hint="PATHS")
+    started = time.perf_counter()
+    documents, errors = scan_to_parquet(
+        paths, out, scheduler=scheduler, workers=max(workers, 1), model=model, **options
+    )
+    if not quiet:
+        _err(
+            f"{documents} documents ({errors} errors) on Dask; {time.perf_counter() - started:.1f}s"
+        )
+        for target in targets:
+            print(target)
+    if strict and errors:
         raise typer.Exit(1)
 
 
