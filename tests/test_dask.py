@@ -5,6 +5,7 @@ import pandas as pd
 
 import claimlens
 from claimlens.dask import scan_dataframe, scan_to_parquet
+
 from conftest import ROOT
 
 RAW = ROOT / "data" / "raw"
