@@ -17,7 +17,11 @@ RAW = ROOT / "data" / "raw"
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("claimlens")
     return subprocess.run(
-        [str(exe), *args], input=stdin, capture_output=True, text=True, timeout=600,
+        [str(exe), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "COLUMNS": "200"},
     )
 
@@ -30,7 +34,7 @@ def read_csv(path: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def raw_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("raw")
-    proc = run_cli("scan", str(RAW), "-o", str(out), "--emit-text", "--quiet")
+    proc = run_cli("scan", str(RAW), "-o", str(out), "--emit-text", "--raw-csv", "--quiet")
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -64,7 +68,9 @@ def test_the_examples_yield_both_kinds_of_finding(raw_report):
 
 
 def test_two_workers_and_a_rerun_give_identical_bytes(raw_report, tmp_path):
-    proc = run_cli("scan", str(RAW), "-o", str(tmp_path), "--emit-text", "--workers", "2", "-q")
+    proc = run_cli(
+        "scan", str(RAW), "-o", str(tmp_path), "--emit-text", "--raw-csv", "--workers", "2", "-q"
+    )
     assert proc.returncode == 0, proc.stderr
     for name in ("documents.csv", "sentences.csv", "findings.csv", "texts.csv"):
         assert (tmp_path / name).read_bytes() == (raw_report / name).read_bytes(), name

@@ -112,3 +112,36 @@ def test_resume_refuses_a_report_made_with_other_rules(tmp_path):
         raise KeyboardInterrupt
     with pytest.raises(ResumeError, match="other settings or rules"):
         ReportWriter(tmp_path, "csv", resume=True, run_key={"rules": "2"})
+
+
+@pytest.mark.parametrize(
+    "payload", ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+)
+def test_csv_cells_that_spreadsheets_would_run_are_neutralised(tmp_path, payload):
+    with ReportWriter(tmp_path / "safe", "csv") as writer:
+        writer.write_document(
+            {"documents": [_document("d")], "sentences": [_sentence("d", 1, payload)]}
+        )
+    with ReportWriter(tmp_path / "raw", "csv", safe_csv=False) as writer:
+        writer.write_document(
+            {"documents": [_document("d")], "sentences": [_sentence("d", 1, payload)]}
+        )
+
+    def text_cell(folder):
+        with open(folder / "sentences.csv", encoding="utf-8", newline="") as fh:
+            return next(csv.DictReader(fh))["text"]
+
+    assert text_cell(tmp_path / "safe") == "'" + payload
+    assert text_cell(tmp_path / "raw") == payload
+
+
+def test_harmless_cells_are_untouched(tmp_path):
+    with ReportWriter(tmp_path, "csv") as writer:
+        writer.write_document(
+            {
+                "documents": [_document("d")],
+                "sentences": [_sentence("d", 1, "A 5-HTP dose = 50 mg")],
+            }
+        )
+    with open(tmp_path / "sentences.csv", encoding="utf-8", newline="") as fh:
+        assert next(csv.DictReader(fh))["text"] == "A 5-HTP dose = 50 mg"

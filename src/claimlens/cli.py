@@ -75,6 +75,13 @@ def scan(
     emit_text: Annotated[
         bool, typer.Option(help="Also write texts.<format>: the text offsets refer to.")
     ] = False,
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            help="Write CSV cells as they are, without neutralising spreadsheet "
+            "formulas (=, +, -, @): for machine consumers."
+        ),
+    ] = False,
     strict: Annotated[bool, typer.Option(help="Exit 1 if any document failed.")] = False,
     resume: Annotated[
         bool, typer.Option(help="Continue an interrupted run in OUT (csv/jsonl).")
@@ -119,7 +126,13 @@ def scan(
     }
     try:
         writer = ReportWriter(
-            out, fmt, overwrite=overwrite, tables=tables, resume=resume, run_key=run_key
+            out,
+            fmt,
+            overwrite=overwrite,
+            tables=tables,
+            resume=resume,
+            run_key=run_key,
+            safe_csv=not raw_csv,
         )
     except ReportExistsError as err:
         _err(str(err))

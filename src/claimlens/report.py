@@ -1,5 +1,7 @@
 """Streaming, atomic, resumable report writers (CSV, JSONL, Parquet).
 
+CSV follows RFC 4180 (CRLF row ends), so a field holding a bare carriage return is quoted.
+
 While a scan runs, rows are appended to hidden ``.<table>.<fmt>.partial`` files in the output
 folder, and every few seconds a checkpoint records how many documents are complete and the
 byte length of each partial file at that moment. Only a completed run renames the partial
@@ -37,14 +39,28 @@ class ResumeError(ValueError):
     """--resume cannot continue the partial report in the output folder."""
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Spreadsheets run a cell starting with = + - @ (or tab/CR before one) as a formula;
+    article text is untrusted, so such cells get a leading apostrophe (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _cell(value: Any) -> str:
     """Parquet columns are typed as strings so that every chunk has one schema."""
     return "" if value is None else str(value)
 
 
 class _TableWriter:
-    def __init__(self, path: Path, columns: Sequence[str], fmt: str, resume_at: int | None):
+    def __init__(
+        self, path: Path, columns: Sequence[str], fmt: str, resume_at: int | None, safe_csv: bool
+    ):
         self.final = path
+        self.safe_csv = safe_csv
         self.partial = path.with_name(f".{path.name}.partial")
         self.columns = list(columns)
         self.fmt = fmt
@@ -55,14 +71,16 @@ class _TableWriter:
         if resume_at is None:
             self._file = open(self.partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
             if fmt == "csv":
-                csv.writer(self._file, lineterminator="\n").writerow(self.columns)
+                csv.writer(self._file, lineterminator="\r\n").writerow(self.columns)
         else:
             os.truncate(self.partial, resume_at)
             self._file = open(self.partial, "a", encoding="utf-8", newline="")  # noqa: SIM115
-        self._csv = csv.writer(self._file, lineterminator="\n")
+        self._csv = csv.writer(self._file, lineterminator="\r\n")
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
-        if self.fmt == "csv":
+        if self.fmt == "csv" and self.safe_csv:
+            self._csv.writerows([neutralise_formula(row[c]) for c in self.columns] for row in rows)
+        elif self.fmt == "csv":
             self._csv.writerows([row[c] for c in self.columns] for row in rows)
         elif self.fmt == "jsonl":
             for row in rows:
@@ -119,6 +137,7 @@ class ReportWriter:
         tables: Sequence[str] = REPORT_TABLES,
         resume: bool = False,
         run_key: Mapping[str, str] | None = None,
+        safe_csv: bool = True,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -126,7 +145,7 @@ class ReportWriter:
         self.fmt = fmt
         self.paths = {table: out_dir / f"{table}.{fmt}" for table in tables}
         self.checkpoint_path = out_dir / CHECKPOINT_NAME
-        self._key = {"format": fmt, "tables": list(tables), **(run_key or {})}
+        self._key = {"format": fmt, "tables": list(tables), "safe_csv": safe_csv, **(run_key or {})}
         self.done: set[tuple[str, str]] = set()  # (doc_id, sha256) already in the report
         self.documents_written = 0
         checkpoint = self._load_checkpoint() if resume else None
@@ -138,7 +157,7 @@ class ReportWriter:
         out_dir.mkdir(parents=True, exist_ok=True)
         offsets = checkpoint["offsets"] if checkpoint else {}
         self._tables = {
-            name: _TableWriter(path, TABLES[name], fmt, offsets.get(name))
+            name: _TableWriter(path, TABLES[name], fmt, offsets.get(name), safe_csv)
             for name, path in self.paths.items()
         }
         if checkpoint:
