@@ -37,6 +37,7 @@ import gzip
 import io
 import itertools
 import json
+import logging
 import os
 import re
 import sys
@@ -52,6 +53,10 @@ import lxml.html
 import trafilatura
 
 from claimlens.document import Block, Document
+
+# trafilatura logs every page it cannot parse; here that is an expected, handled case (lxml
+# fallback or an error Document), and its messages would bury the scan's own error lines.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv", ".jsonl.gz", ".csv.gz")
 _FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html",
