@@ -25,6 +25,7 @@ class StrengthTagger:
         rules = load_rules(rule_file).rules
         self.correlational = RuleRegex(rule for rule in rules if rule.kind == "correlational")
         self.causal = RuleRegex(rule for rule in rules if rule.kind == "causal")
+        self.nonclaim = RuleRegex(rule for rule in rules if rule.kind == "nonclaim")
         self.hedged_rule = next(rule for rule in rules if rule.kind == "conditional")
         self.max_gap = int(self.hedged_rule.get("max_gap"))
         self.verb_modifiers = {
@@ -45,7 +46,10 @@ class StrengthTagger:
 
         for match in self.causal.finditer(text):
             index = sentence_index(starts, match.start)
-            hedged = any(0 <= match.start - end <= self.max_gap for end in hedge_ends[index])
+            hedged = any(
+                end <= match.end and match.start - end <= self.max_gap
+                for end in hedge_ends[index]
+            )
             if hedged:
                 strength[index], rule_ids[index] = "conditional_causal", self.hedged_rule.id
             elif strength[index] == "none":
@@ -54,6 +58,9 @@ class StrengthTagger:
             index = sentence_index(starts, match.start)
             if strength[index] != "correlational":
                 strength[index], rule_ids[index] = "correlational", match.rule.id
+        for match in self.nonclaim.finditer(text):
+            index = sentence_index(starts, match.start)
+            strength[index], rule_ids[index] = "none", match.rule.id
 
         for sent, label, rule_id in zip(sentences, strength, rule_ids, strict=True):
             sent._.claim_strength = label
