@@ -82,6 +82,9 @@ def scan(
             "formulas (=, +, -, @): for machine consumers."
         ),
     ] = False,
+    html: Annotated[
+        bool, typer.Option("--html", help="Also write report.html for reviewers.")
+    ] = False,
     strict: Annotated[bool, typer.Option(help="Exit 1 if any document failed.")] = False,
     resume: Annotated[
         bool, typer.Option(help="Continue an interrupted run in OUT (csv/jsonl).")
@@ -175,6 +178,10 @@ def scan(
             "finished so far; rerun the same command with --resume to process the rest"
         )
         raise typer.Exit(130) from None
+    if html:
+        from claimlens.html_report import write_html_report
+
+        html_path = write_html_report(out)
     if not quiet:
         found = ", ".join(f"{n} {kind}" for kind, n in summary.findings.items())
         _err(
@@ -183,6 +190,8 @@ def scan(
         )
         for path in writer.paths.values():
             print(path)
+        if html:
+            print(html_path)
     if strict and summary.errors:
         raise typer.Exit(1)
 
@@ -213,6 +222,32 @@ def _scan_on_dask(paths, out, scheduler, workers, model, overwrite, strict, quie
             print(target)
     if strict and errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Argument(help="A folder written by claimlens scan.")],
+) -> None:
+    """Render OUT_DIR's tables as a self-contained report.html."""
+    from claimlens.html_report import write_html_report
+
+    try:
+        print(write_html_report(out_dir))
+    except FileNotFoundError as err:
+        _err(str(err))
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def explain(
+    path: Annotated[str, typer.Argument(help="One article file, or - for stdin.")],
+    model: Annotated[str | None, typer.Option(help="An installed spaCy pipeline.")] = None,
+) -> None:
+    """Print one article in the terminal with its claims, cues and findings highlighted."""
+    from claimlens.explain import explain_documents
+    from claimlens.ingest import iter_documents
+
+    explain_documents(iter_documents([path], stdin=sys.stdin), model=model)
 
 
 @app.command()

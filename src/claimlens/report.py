@@ -50,6 +50,13 @@ def neutralise_formula(value: Any) -> Any:
     return value
 
 
+def restore_formula(value: Any) -> Any:
+    """The inverse of :func:`neutralise_formula`, for readers of our own CSV."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def _cell(value: Any) -> str:
     """Parquet columns are typed as strings so that every chunk has one schema."""
     return "" if value is None else str(value)
