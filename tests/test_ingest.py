@@ -291,11 +291,12 @@ def test_binary_data_without_a_known_signature_is_rejected(tmp_path):
 
 
 def test_cp1252_page_with_declared_charset(tmp_path):
-    page = ('<html><head><meta charset="windows-1252"><title>Caf\u00e9 detox</title></head>'
+    page = ('<html><head><meta charset="windows-1252"><title>Caf\u00e9 detox</title>'
+            '<link rel="canonical" href="https://example.org/detox"></head>'
             "<body><h1>Caf\u00e9 detox</h1><p>It \u201ccleanses\u201d the liver \u2013 "
             "na\u00efve claim.</p><p>Second paragraph.</p></body></html>")
     (doc,) = read(write(tmp_path / "page.html", page.encode("cp1252")))
-    assert doc.title == "Caf\u00e9 detox"
+    assert (doc.title, doc.url) == ("Caf\u00e9 detox", "https://example.org/detox")
     assert "It \u201ccleanses\u201d the liver \u2013 na\u00efve claim." in doc.text.splitlines()
 
 

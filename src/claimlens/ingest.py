@@ -51,6 +51,7 @@ import charset_normalizer
 import lxml.etree
 import lxml.html
 import trafilatura
+from trafilatura.metadata import extract_title, extract_url
 
 from claimlens.document import Block, Document
 
@@ -537,19 +538,21 @@ def _html_document(doc: Document, html: str) -> Document:
 
 
 def _trafilatura_blocks(html: str) -> tuple[str | None, str | None, list[tuple[str, str]]]:
+    # Title and URL only: trafilatura's full metadata would also guess a date, doubling the cost.
     try:
-        xml = trafilatura.extract(html, output_format="xml", with_metadata=True,
-                                  include_comments=False, include_links=False,
-                                  include_images=False, include_tables=True)
-        tree = lxml.etree.fromstring(xml.encode("utf-8")) if xml else None
+        tree = trafilatura.load_html(html)
+        if tree is None:
+            return None, None, []
+        title, url = extract_title(tree), extract_url(tree)
+        xml = trafilatura.extract(tree, output_format="xml", include_comments=False,
+                                  include_links=False, include_images=False, include_tables=True)
+        main = lxml.etree.fromstring(xml.encode("utf-8")) if xml else None
     except Exception:  # trafilatura gives up on some malformed pages: fall back to lxml
         return None, None, []
-    if tree is None:
-        return None, None, []
     parts: list[tuple[str, str]] = []
-    for main in tree.iter("main"):
-        _collect_blocks(main, "paragraph", _XML_BLOCKS, parts)
-    return _optional_text(tree.get("title")), _optional_text(tree.get("url")), parts
+    for element in main.iter("main") if main is not None else ():
+        _collect_blocks(element, "paragraph", _XML_BLOCKS, parts)
+    return _optional_text(title), _optional_text(url), parts
 
 
 def _lxml_blocks(html: str) -> tuple[str | None, list[tuple[str, str]]]:
