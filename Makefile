@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/claimlens scan data/raw -o data/out --overwrite
-	@echo "Report written to: $$(cd data/out && pwd)/ (documents.csv, sentences.csv, findings.csv)"
+	$(BIN)/claimlens scan data/raw -o data/out --overwrite --html
+	@echo "Report written to: $$(cd data/out && pwd)/ (documents.csv, sentences.csv, findings.csv, report.html)"
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
