@@ -237,6 +237,15 @@ def test_stdin_is_one_text_document_in_path_order(tmp_path):
     assert empty.error == "empty input"
 
 
+def test_stdin_bytes_are_decoded_like_a_file(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(LATIN1_TEXT.encode("latin-1"))))
+    (doc,) = iter_documents(["-"])
+    assert doc.text == LATIN1_TEXT
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    (empty,) = iter_documents(["-"])
+    assert empty.error == "empty input"
+
+
 # ---------------------------------------------------------------- symlinks
 
 

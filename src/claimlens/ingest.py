@@ -315,8 +315,11 @@ def _reject_binary(head: bytes) -> None:
                           f"{len(head)}), not text")
 
 
-def _encoding_of_sample(sample: bytes) -> str:
-    """Encoding for a stream, decided from its first bytes."""
+def _encoding_of_sample(sample: bytes, declared: str | None = None) -> str:
+    """BOM, then valid UTF-8, then the charset a page declares, then charset-normalizer.
+
+    ``sample`` may end inside a multi-byte character: it is the start of a longer stream.
+    """
     for bom, encoding in _BOMS:
         if sample.startswith(bom):
             return encoding
@@ -324,19 +327,12 @@ def _encoding_of_sample(sample: bytes) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        return _detect_encoding(sample)
+        return declared or _detect_encoding(sample)
 
 
 def _decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """BOM, then valid UTF-8, then the charset the page declares, then charset-normalizer."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace"), encoding
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        encoding = declared or _detect_encoding(data)
-        return data.decode(encoding, errors="replace"), encoding
+    encoding = _encoding_of_sample(data, declared)
+    return data.decode(encoding, errors="replace"), encoding
 
 
 def _declared_charset(head: bytes) -> str | None:
@@ -375,7 +371,8 @@ def _read_stdin(stream: TextIO | None, options: _Options) -> Document:
     try:
         if stream is None and hasattr(sys.stdin, "buffer"):
             data = sys.stdin.buffer.read()
-            _reject_binary(data[:_SNIFF_BYTES])
+            if data:
+                _reject_binary(data[:_SNIFF_BYTES])
             text, _ = _decode(data)
         else:
             text = (stream or sys.stdin).read()
