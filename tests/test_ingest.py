@@ -151,12 +151,12 @@ def test_doc_ids_are_relative_posix_paths_plus_row_ids(tmp_path):
     write(root / "a.txt", "Kratom is a plant.")
     write(root / "sub" / "deep" / "b.md", "# Title\n\nText.")
     write(root / "rows.jsonl",
-          '{"id": "x1", "text": "first"}\n{"text": "second"}\n\n{"id": 7, "text": "fourth"}\n')
+          '{"id": "x1", "text": "first"}\n{"text": "second"}\n\n{"id": 0, "text": "fourth"}\n')
     write(root / "table.csv",
           'id,title,url,text\nr1,T1,https://example.org/1,"one, with comma"\n,T2,,two\n')
     docs = read(root)
     assert [d.doc_id for d in docs] == [
-        "a.txt", "rows.jsonl#x1", "rows.jsonl#2", "rows.jsonl#7", "sub/deep/b.md",
+        "a.txt", "rows.jsonl#x1", "rows.jsonl#2", "rows.jsonl#0", "sub/deep/b.md",
         "table.csv#r1", "table.csv#2",
     ]
     deep = by_id(docs)["sub/deep/b.md"]

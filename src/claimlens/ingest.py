@@ -145,6 +145,8 @@ def iter_documents(
     ``stdin`` replaces ``sys.stdin`` for ``"-"`` (tests, embedding).
     """
     options = _Options(tuple(include), tuple(exclude), text_field, id_field, max_doc_chars)
+    if isinstance(paths, (str, Path)):  # one path, not a sequence of one-letter paths
+        paths = [paths]
     for given in paths:
         path = str(given)
         if path == "-":
@@ -483,7 +485,7 @@ def _row_document(
     if isinstance(row, _Unreadable):
         return _error(f"{file_id}#{row_number}", path, fmt, str(row))
     row_id = row.get(options.id_field)
-    key = str(row_id).strip() if row_id not in (None, "") else str(row_number)
+    key = (" ".join(str(row_id).split()) if row_id is not None else "") or str(row_number)
     doc = Document(f"{file_id}#{key}", path, fmt, url=_optional_text(row.get("url")),
                    title=_optional_text(row.get("title")), meta={"row": str(row_number)})
     text = row.get(options.text_field)
