@@ -238,9 +238,12 @@ def test_stdin_is_one_text_document_in_path_order(tmp_path):
 
 
 def test_stdin_bytes_are_decoded_like_a_file(monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(LATIN1_TEXT.encode("latin-1"))))
+    latin1 = LATIN1_TEXT.replace("\n", "\r\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(latin1.encode("latin-1"))))
     (doc,) = iter_documents(["-"])
-    assert doc.text == LATIN1_TEXT
+    assert doc.text == latin1
+    (same,) = iter_documents(["-"], stdin=io.TextIOWrapper(io.BytesIO(latin1.encode("latin-1"))))
+    assert same.text == latin1
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
     (empty,) = iter_documents(["-"])
     assert empty.error == "empty input"

@@ -369,15 +369,21 @@ def _replace_controls(text: str) -> str:
 
 
 def _read_stdin(stream: TextIO | None, options: _Options) -> Document:
-    """One text document from stdin; bytes are decoded like a file when they are available."""
+    """One text document from stdin; bytes are decoded like a file when they are available.
+
+    Reading the bytes keeps ``\r\n`` and copes with any encoding, which the text layer of
+    ``sys.stdin`` (newline translation, locale codec) would not.
+    """
+    stream = stream or sys.stdin
     try:
-        if stream is None and hasattr(sys.stdin, "buffer"):
-            data = sys.stdin.buffer.read()
+        binary = getattr(stream, "buffer", None)
+        if binary is not None:
+            data = binary.read()
             if data:
                 _reject_binary(data[:_SNIFF_BYTES])
             text, _ = _decode(data)
         else:
-            text = (stream or sys.stdin).read()
+            text = stream.read()
         if not text:
             raise _Unreadable("empty input")
         if len(text) > options.max_doc_chars:
