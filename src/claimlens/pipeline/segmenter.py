@@ -37,9 +37,9 @@ _SENTENCE_END = re.compile(
     r"[^\S\r\n]+"
     r"(?P<next>[\"'“‘«(\[]*(?P<word>[A-Z0-9À-ÖØ-Þ][\w’'-]*))"
 )
-# The word before a full stop, without opening quotes/brackets; may contain inner dots (U.S).
-_WORD_BEFORE = re.compile(r"[^\s\"'“‘«(\[]*$")
+# How far back to look for the word before a full stop (abbreviations are short).
 _WORD_BEFORE_WINDOW = 40
+_OPENING_PUNCTUATION = "\"'“‘«(["
 
 
 def _words(listing: str) -> frozenset[str]:
@@ -79,7 +79,8 @@ def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
     if match["stop"] != "." or match["close"]:
         return True  # "!", "?", ellipses, or a stop closed by a quote, bracket or citation
     before = text[max(0, match.start() - _WORD_BEFORE_WINDOW) : match.start()]
-    word = _WORD_BEFORE.search(before).group()
+    words = before.rsplit(None, 2)
+    word = words[-1].lstrip(_OPENING_PUNCTUATION) if words else ""
     lowered = word.lower()
     next_word = match["word"]
     opens_sentence = next_word.lower() in _SENTENCE_OPENERS
@@ -90,21 +91,20 @@ def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
     if _DOTTED_ACRONYM.match(lowered):
         return opens_sentence
     if len(word) == 1 and word.isupper():
-        return opens_sentence or _follows_common_word(before[: -len(word)])
+        return opens_sentence or _follows_common_word(words[-2] if len(words) > 1 else "")
     if word.isdigit():
-        return not _starts_line(text, match.start() - len(word))  # "1. Mix the powder"
+        return not _is_line_label(text, match.start() - len(word))  # "1. Mix", "Step 2. Drink"
     return True
 
 
-def _starts_line(text: str, offset: int) -> bool:
-    """Whether only whitespace precedes ``offset`` on its line."""
+def _is_line_label(text: str, offset: int) -> bool:
+    """Whether at most one word precedes the number at ``offset`` on its line."""
     line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    return not text[line_start:offset].strip()
+    return len(text[line_start:offset].split()) <= 1
 
 
-def _follows_common_word(before: str) -> bool:
+def _follows_common_word(previous: str) -> bool:
     """True for "vitamin C." (an initial after an ordinary lower-case word), not "by J."."""
-    previous = before.rstrip().rsplit(None, 1)[-1] if before.strip() else ""
     return previous.isalpha() and previous.islower() and previous not in _NAME_INTRODUCERS
 
 
@@ -120,7 +120,7 @@ def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int
 
 # --- blocks from lines ---------------------------------------------------------------------
 
-_LINE = re.compile(r"[^\r\n]+")
+_LINE = re.compile(r"\S(?:[^\r\n]*\S)?")  # a line without surrounding whitespace
 _MARKDOWN_HEADING = re.compile(r"#{1,6}\s")
 _LIST_MARKER = r"(?:[-*+•·▪◦‣►✓✔–]|\(?\d{1,3}[.)]|\(?[a-z]\))"
 _LIST_ITEM = re.compile(rf"{_LIST_MARKER}\s+\S")
@@ -129,7 +129,13 @@ _LEADING_NOISE = re.compile(rf"\s*(?:(?:#{{1,6}}|{_LIST_MARKER})\s+)?")
 _FINAL_PUNCTUATION = re.compile(rf"[.!?…;]{_CLOSERS}(?:{_CITATION}{_CLOSERS})*$")
 _MAX_HEADING_WORDS = 20
 _MAX_QUESTION_HEADING_WORDS = 12
-_MAX_LABEL_WORDS = 3  # "Side effects:" is a heading, "Common side effects include:" is not
+_MAX_LABEL_WORDS = 8
+# Words that make a line ending in ":" a lead-in sentence ("Common side effects include:",
+# "Here is what you need to know:") rather than a label heading ("Signs of Overdose:").
+_LEAD_IN_WORDS = _words(
+    "include includes including are is were was as follows following like such these below "
+    "here this there know do you we it they"
+)
 
 
 def _is_heading_like(line: str, has_inner_sentence_end: bool) -> bool:
@@ -138,17 +144,13 @@ def _is_heading_like(line: str, has_inner_sentence_end: bool) -> bool:
         return False
     words = len(line.split())
     if line.endswith(":"):
-        return words <= _MAX_LABEL_WORDS or _is_title_case(line)
+        tokens = re.findall(r"[\w’']+", line.lower()) or [""]
+        lead_in = tokens[0] in _LEAD_IN_WORDS or tokens[-1] in _LEAD_IN_WORDS
+        return words <= _MAX_LABEL_WORDS and not lead_in
     if _FINAL_PUNCTUATION.search(line):
         quoted = line[0] in "\"“‘'«"
         return line.endswith("?") and not quoted and words <= _MAX_QUESTION_HEADING_WORDS
     return words <= _MAX_HEADING_WORDS
-
-
-def _is_title_case(line: str) -> bool:
-    """Most longer words capitalised, as in "Key Benefits of Kratom:"."""
-    long_words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", line) if len(w) > 3]
-    return bool(long_words) and sum(w[0].isupper() for w in long_words) * 4 >= len(long_words) * 3
 
 
 def _line_kind(line: str, first: bool, has_inner_sentence_end: bool) -> str:
@@ -169,28 +171,35 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     return start + len(chunk) - len(chunk.lstrip()), start + len(chunk.rstrip())
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """Non-blank lines as stripped ``(start, end)`` offsets."""
-    spans = (_stripped(text, m.start(), m.end()) for m in _LINE.finditer(text))
-    return [(s, e) for s, e in spans if e > s]
-
-
 def _contains(offsets: Sequence[int], start: int, end: int) -> bool:
     """Whether any sorted offset lies strictly inside ``(start, end)``."""
     return bisect_right(offsets, start) < bisect_left(offsets, end)
 
 
-def derive_blocks(text: str, ends: Sequence[int] | None = None) -> list[Block]:
+def derive_blocks(
+    text: str,
+    ends: Sequence[int] | None = None,
+    lines: Iterable[tuple[int, int]] | None = None,
+) -> list[Block]:
     """One block per non-blank line, typed title / heading / list_item / paragraph."""
     ends = sentence_ends(text) if ends is None else ends
-    blocks = []
-    for index, (start, end) in enumerate(_lines(text)):
-        kind = _line_kind(text[start:end], index == 0, _contains(ends, start, end))
-        blocks.append(Block(start, end, kind, index))
-    return blocks
+    lines = _lines(text) if lines is None else lines
+    return [
+        Block(
+            start, end, _line_kind(text[start:end], index == 0, _contains(ends, start, end)), index
+        )
+        for index, (start, end) in enumerate(lines)
+    ]
 
 
-def _given_blocks(text: str, given: Iterable[Any], ends: Sequence[int]) -> list[Block]:
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines as ``(start, end)`` offsets without surrounding whitespace."""
+    return [m.span() for m in _LINE.finditer(text)]
+
+
+def _given_blocks(
+    text: str, given: Iterable[Any], ends: Sequence[int], lines: list[tuple[int, int]]
+) -> list[Block]:
     """Blocks from ingest, plus line blocks for any text ingest left uncovered."""
     spans = []
     for item in given:
@@ -202,10 +211,9 @@ def _given_blocks(text: str, given: Iterable[Any], ends: Sequence[int]) -> list[
             spans.append((start, end, kind))
     spans.sort()
     starts = [s for s, _, _ in spans]
-    for block in derive_blocks(text, ends):
+    for block in derive_blocks(text, ends, lines):
         i = bisect_right(starts, block.start) - 1
-        covered = i >= 0 and spans[i][1] > block.start
-        if not covered:
+        if i < 0 or spans[i][1] <= block.start:
             spans.append((block.start, block.end, block.kind))
     spans.sort()
     return [Block(s, e, kind, index) for index, (s, e, kind) in enumerate(spans)]
@@ -216,14 +224,14 @@ def _given_blocks(text: str, given: Iterable[Any], ends: Sequence[int]) -> list[
 
 def sentence_bounds(sent: Span) -> tuple[int, int]:
     """The ``(start_char, end_char)`` a reviewer reads: no surrounding space, no list marker."""
-    return text_bounds(sent.doc.text, sent.start_char, sent.end_char)
+    start, end = text_bounds(sent.text, 0, len(sent.text))
+    return sent.start_char + start, sent.start_char + end
 
 
 def text_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """``text[start:end]`` without surrounding whitespace and a leading list/heading marker."""
-    start += _LEADING_NOISE.match(text, start, end).end() - start
-    chunk = text[start:end]
-    return start, start + len(chunk.rstrip())
+    start = _LEADING_NOISE.match(text, start, end).end()
+    return start, start + len(text[start:end].rstrip())
 
 
 class ClaimlensSegmenter:
@@ -237,51 +245,36 @@ class ClaimlensSegmenter:
             return doc
         text = doc.text
         ends = sentence_ends(text)
+        lines = _lines(text)
         given = doc._.cl_blocks
-        blocks = _given_blocks(text, given, ends) if given else derive_blocks(text, ends)
-        line_starts = [s for s, _ in _lines(text)]
-        starts, owners = [], []
-        for block_index, block in enumerate(blocks):
-            for offset in (block.start, *_inside(line_starts, block), *_inside(ends, block)):
-                starts.append(offset)
-                owners.append(block_index)
-        order = np.argsort(starts, kind="stable")
-        token_starts = self._token_indices(doc, np.asarray(starts, dtype=np.int64)[order])
-        owners_in_order = np.asarray(owners, dtype=np.int64)[order]
-        token_starts, first = np.unique(token_starts, return_index=True)
-        owners_in_order = owners_in_order[first]
-        if len(token_starts):
-            token_starts[0] = 0  # leading whitespace belongs to the first sentence
+        blocks = (
+            _given_blocks(text, given, ends, lines) if given else derive_blocks(text, ends, lines)
+        )
+        if not blocks:
+            return doc
+        block_starts = np.fromiter((b.start for b in blocks), dtype=np.int64, count=len(blocks))
+        starts = np.union1d(block_starts, [*(s for s, _ in lines), *ends]).astype(np.int64)
+        token_offsets = doc.to_array(IDX).astype(np.int64)
+        tokens = np.searchsorted(token_offsets, starts, side="right") - 1
+        tokens, first = np.unique(tokens, return_index=True)  # one start per token
+        owners = np.searchsorted(block_starts, starts[first], side="right") - 1
+        tokens[0] = 0  # leading whitespace belongs to the first sentence
         sent_start = np.full(len(doc), -1, dtype=np.int64)
-        sent_start[0] = 1
-        sent_start[token_starts] = 1
+        sent_start[tokens] = 1
         doc.from_array([SENT_START], sent_start.astype(np.uint64).reshape(-1, 1))
-        self._annotate(doc, blocks, token_starts, owners_in_order)
+        self._annotate(doc, blocks, tokens.tolist(), owners.tolist())
         return doc
 
     @staticmethod
-    def _token_indices(doc: Doc, offsets: np.ndarray) -> np.ndarray:
-        """Index of the token that contains each character offset."""
-        token_offsets = doc.to_array(IDX).astype(np.int64)
-        return np.searchsorted(token_offsets, offsets, side="right") - 1
-
-    @staticmethod
-    def _annotate(
-        doc: Doc, blocks: list[Block], token_starts: np.ndarray, owners: np.ndarray
-    ) -> None:
-        bounds = [*token_starts.tolist(), len(doc)]
-        for i, block_index in enumerate(owners.tolist()):
-            sent = Span(doc, bounds[i], bounds[i + 1])
-            sent._.block = blocks[block_index].kind
-            sent._.paragraph = blocks[block_index].paragraph
+    def _annotate(doc: Doc, blocks: list[Block], tokens: list[int], owners: list[int]) -> None:
+        """Block kind and index on every sentence; the blocks themselves as a span group."""
+        for start, end, owner in zip(tokens, [*tokens[1:], len(doc)], owners, strict=True):
+            sent = Span(doc, start, end)
+            sent._.block = blocks[owner].kind
+            sent._.paragraph = blocks[owner].paragraph
         doc.spans[extensions.BLOCKS] = [
             doc.char_span(b.start, b.end, label=b.kind, alignment_mode="expand") for b in blocks
         ]
-
-
-def _inside(offsets: Sequence[int], block: Block) -> list[int]:
-    """The sorted offsets strictly inside ``block``."""
-    return list(offsets[bisect_right(offsets, block.start) : bisect_left(offsets, block.end)])
 
 
 @Language.factory("claimlens_segmenter")
