@@ -18,13 +18,16 @@ Policies callers can rely on:
 - Formats: inside a folder only ``SUPPORTED_SUFFIXES`` are read, anything else is skipped
   silently; a file given explicitly with another suffix is read as plain text.
 - Symlinks: links are followed only while their target stays inside the scanned folder. A link
-  pointing outside it, a link loop (``a -> b -> a``) and a folder link back to one of its own
-  ancestors each become an error Document ("symlink loop", "symlink points outside the scanned
-  folder, not followed") so a reviewer sees why a file is missing.
+  pointing outside it, a link loop (``a -> b -> a``), a folder link back to one of its own
+  ancestors and a dangling link with a supported name each become an error Document
+  ("symlink points outside the scanned folder, not followed", "symlink loop", "broken
+  symlink: ...") so a reviewer sees why a file is missing; the walk never recurses forever.
 - Text: offsets must stay valid, so decoding is the only change to the length of the text (a
   BOM is dropped); control characters become spaces and ``\\r\\n`` is kept as it is.
-- HTML: main text extracted with trafilatura (lxml text extraction when trafilatura finds
-  nothing), one block per line, with ``Document.blocks`` and ``Document.title`` set.
+- HTML: main text extracted with trafilatura (plain lxml extraction when trafilatura finds at
+  most one block), one block per line, with ``Document.blocks``, ``title`` and ``url`` set.
+- Limits: ``max_doc_chars`` applies to each document's decoded text (for HTML, to the page
+  source); a file's size is checked before it is read whole.
 """
 
 from __future__ import annotations
