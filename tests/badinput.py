@@ -104,7 +104,7 @@ def _readable(path: Path) -> bool:
 
 
 def make_bad_input_folder(root: Path) -> dict[str, str]:
-    """Write the mixed folder under ``root`` and return ``{file name: expected status}``.
+    """Write the mixed folder under ``root`` (a new folder) and return ``{file name: status}``.
 
     ``unreadable.txt`` has mode 000; when the current user can still read it (root without
     dropped privileges), it holds a good article and is expected to be "ok".
