@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 from spacy.attrs import IDX, SENT_START
@@ -198,14 +197,15 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _given_blocks(
-    text: str, given: Iterable[Any], ends: Sequence[int], lines: list[tuple[int, int]]
+    text: str,
+    given: Iterable[tuple[int, int, str, int]],
+    ends: Sequence[int],
+    lines: list[tuple[int, int]],
 ) -> list[Block]:
-    """Blocks from ingest, plus line blocks for any text ingest left uncovered."""
+    """Blocks from ingest ``(start, end, kind, paragraph)``, plus line blocks for any text ingest
+    left uncovered; blocks are numbered by position, which is ingest's numbering too."""
     spans = []
-    for item in given:
-        start, end, kind = (
-            (item.start, item.end, item.kind) if isinstance(item, Block) else tuple(item[:3])
-        )
+    for start, end, kind, *_ in given:
         start, end = _stripped(text, start, end)
         if end > start:
             spans.append((start, end, kind))
