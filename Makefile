@@ -26,11 +26,17 @@ browser:
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-bench: $(STAMP)
+bench: $(STAMP) .venv-medspacy/.installed
 	$(BIN)/python bench/throughput.py
+
+# medspaCy (the peer in the benchmark) pins an older spaCy: it gets a venv of its own.
+.venv-medspacy/.installed:
+	$(PYTHON) -m venv .venv-medspacy
+	.venv-medspacy/bin/python -m pip install -q medspacy
+	touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf $(VENV) data/out/*.csv data/out/*.jsonl data/out/*.parquet
+	rm -rf $(VENV) .venv-medspacy data/out/*.csv data/out/*.jsonl data/out/*.parquet
