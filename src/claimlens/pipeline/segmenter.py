@@ -29,12 +29,13 @@ from claimlens.document import Block
 # marks such as "[3]" or "[2, 5-7]", then horizontal space, and a next sentence that opens with
 # an upper-case letter or a digit (possibly behind an opening quote or bracket).
 _CLOSERS = r"[\"'”’»)\]]*"
-_CITATION = r"\[\d+(?:\s?[-–,]\s?\d+)*\]"
+# Note marks after a full stop: "[3]", "[2, 5-7]", superscripts "¹²", "*", "†".
+_CITATION = r"(?:\[\d+(?:\s?[-–,]\s?\d+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*|[*†‡]+)"
 _SENTENCE_END = re.compile(
     r"(?P<stop>[.!?…]+)"
     rf"(?P<close>{_CLOSERS}(?:{_CITATION}{_CLOSERS})*)"
     r"[^\S\r\n]+"
-    r"(?P<next>[\"'“‘«(\[]*(?P<word>[A-Z0-9À-ÖØ-Þ][\w’'-]*))"
+    r"(?P<next>[\"'“‘«(\[]*[$£€#]?(?P<word>[A-Z0-9À-ÖØ-Þ][\w’'-]*))"
 )
 # How far back to look for the word before a full stop (abbreviations are short).
 _WORD_BEFORE_WINDOW = 40
@@ -53,7 +54,7 @@ _NEVER_FINAL = _words(
 )
 # Abbreviations that are followed by a number in the same sentence ("No. 5", "Fig. 2").
 _BEFORE_NUMBER = _words(
-    "no nos p pp vol fig figs ch sec art tab eq ref refs "
+    "no nos p pp vol fig figs ch sec art tab eq ref refs est max min "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 # Words that commonly open a sentence: after an abbreviation that may also end a sentence
@@ -121,10 +122,10 @@ def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int
 
 _LINE = re.compile(r"\S(?:[^\r\n]*\S)?")  # a line without surrounding whitespace
 _MARKDOWN_HEADING = re.compile(r"#{1,6}\s")
-_LIST_MARKER = r"(?:[-*+•·▪◦‣►✓✔–]|\(?\d{1,3}[.)]|\(?[a-z]\))"
+_LIST_MARKER = r"(?:[-*+•·▪◦‣►✓✔✅❌☑✗➤➔→★●■◆○□–]\ufe0f?|\(?\d{1,3}[.)]|\(?[a-z]\)|\[\d{1,3}\])"
 _LIST_ITEM = re.compile(rf"{_LIST_MARKER}\s+\S")
 # What a reviewer does not read as part of the sentence: whitespace and a leading marker.
-_LEADING_NOISE = re.compile(rf"\s*(?:(?:#{{1,6}}|{_LIST_MARKER})\s+)?")
+_LEADING_NOISE = re.compile(rf"\s*(?:(?:#{{1,6}}|>|{_LIST_MARKER})\s+)?")  # also "> " quotes
 _FINAL_PUNCTUATION = re.compile(rf"[.!?…;]{_CLOSERS}(?:{_CITATION}{_CLOSERS})*$")
 _MAX_HEADING_WORDS = 20
 _MAX_QUESTION_HEADING_WORDS = 12
