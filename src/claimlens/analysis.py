@@ -1,0 +1,434 @@
+"""Findings: the claims a reviewer must look at, reasoned over the whole document.
+
+``find_findings(doc)`` reads the claim spans of ``claimlens_claims`` (with the certainty of
+``claimlens_hedges`` and the evidence of ``claimlens_evidence`` when they ran) and returns
+
+- ``unsupported`` findings: a strong claim asserted with no specific evidence in its paragraph,
+  or leaning only on a vague appeal or on anecdotes;
+- ``contradiction`` findings: an assurance (no risk, safe, safer than, rare) and a stated risk
+  on the same aspect, or a regulator's refusal and advice to use the product safely.
+
+To keep the list short, every sentence yields at most one finding of each kind: an unsupported
+sentence reports its first firing claim; an assurance sentence is paired with one risk sentence,
+the nearest that contradicts it (the same sentence first). docs/findings.md has the details.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from claimlens import extensions
+from claimlens.pipeline.claims import (
+    aspect_named,
+    claim_rule,
+    comparator_profile,
+    is_conditional,
+    is_qualified,
+)
+from claimlens.rules import load_rules
+
+KINDS = ("unsupported", "contradiction")
+SEVERITIES = ("low", "medium", "high")
+STRONG_TYPES = frozenset({"efficacy", "safety", "comparative", "mechanism", "dosage"})
+_SPECIFIC_ASPECTS_EXCLUDED = frozenset({"side effects", "safety"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # unsupported | contradiction
+    aspect: str
+    severity: str  # low | medium | high
+    rule_ids: tuple[str, ...]
+    message: str
+    sent: Span
+    cue: str
+    certainty: str
+    related_sent: Span | None = None
+    related_certainty: str | None = None
+    sent_id: int = 0  # 1-based, document order
+    related_sent_id: int | None = None
+
+
+class _Sentences:
+    """Sentence lookup by character offset, ids and paragraphs."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.sents = list(doc.sents)
+        self.starts = [s.start_char for s in self.sents]
+
+    def index(self, span: Span) -> int:
+        return bisect_right(self.starts, span.start_char) - 1
+
+    def certainty(self, index: int) -> str:
+        return self.sents[index]._.certainty or "certain"
+
+    def paragraph_range(self, index: int) -> tuple[int, int]:
+        """Character range of the sentence's paragraph (the sentence alone when unknown)."""
+        sent = self.sents[index]
+        paragraph = sent._.paragraph
+        if paragraph is None:
+            return sent.start_char, sent.end_char
+        first = last = index
+        while first > 0 and self.sents[first - 1]._.paragraph == paragraph:
+            first -= 1
+        while last + 1 < len(self.sents) and self.sents[last + 1]._.paragraph == paragraph:
+            last += 1
+        return self.sents[first].start_char, self.sents[last].end_char
+
+
+def _shift(severity: str, steps: int) -> str:
+    index = min(len(SEVERITIES) - 1, max(0, SEVERITIES.index(severity) + steps))
+    return SEVERITIES[index]
+
+
+def _rule_ids(*ids: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+# --- unsupported -----------------------------------------------------------------------------
+
+
+def _appeals(doc: Doc, claims: list[Span]) -> list[tuple[Span, str]]:
+    """Appeals to evidence: (span, basis) with basis vague or anecdote."""
+    found = [
+        (c, claim_rule(c).get("basis", "vague")) for c in claims if c.label_ == "evidence_appeal"
+    ]
+    found += [(e, "vague") for e in doc.spans.get(extensions.EVIDENCE, ()) if e.label_ == "vague"]
+    return found
+
+
+def _unsupported_reason(
+    claim: Span, appeals: list[tuple[Span, str]]
+) -> tuple[str, Span | None] | None:
+    """The finding rule a claim fires, with the appeal it leans on, or None."""
+    strength = claim_rule(claim).get("strength")
+    if claim.label_ not in STRONG_TYPES or strength not in ("strong", "appeal"):
+        return None
+    if appeals:
+        anecdote = next((a for a, basis in appeals if basis == "anecdote"), None)
+        if anecdote is not None:
+            return "FINDING.UNSUPPORTED.ANECDOTE", anecdote
+        before = [a for a, _ in appeals if a.end_char <= claim.start_char]
+        appeal = before[-1] if before else appeals[0][0]
+        since = appeal.end_char if before else None
+        if not is_qualified(claim, since=since):
+            return "FINDING.UNSUPPORTED.VAGUE_APPEAL", appeal
+        return None
+    if strength == "strong" and not is_qualified(claim):
+        return "FINDING.UNSUPPORTED.NO_EVIDENCE", None
+    return None
+
+
+def _unsupported(
+    doc: Doc, sentences: _Sentences, by_sentence: dict[int, list[Span]], skip: set[int]
+) -> list[Finding]:
+    specific = [e for e in doc.spans.get(extensions.EVIDENCE, ()) if e.label_ == "specific"]
+    findings = []
+    for index, claims in sorted(by_sentence.items()):
+        certainty = sentences.certainty(index)
+        if index in skip or certainty == "doubtful":
+            continue
+        start, end = sentences.paragraph_range(index)
+        if any(start <= e.start_char < end for e in specific):
+            continue
+        appeals = _appeals_in(doc, claims, sentences.sents[index])
+        for claim in claims:
+            reason = _unsupported_reason(claim, appeals)
+            if reason is None:
+                continue
+            rule_id, appeal = reason
+            findings.append(_unsupported_finding(sentences, index, claim, rule_id, appeal))
+            break
+    return findings
+
+
+def _appeals_in(doc: Doc, claims: list[Span], sent: Span) -> list[tuple[Span, str]]:
+    return [
+        (span, basis)
+        for span, basis in _appeals(doc, claims)
+        if sent.start_char <= span.start_char < sent.end_char
+    ]
+
+
+def _unsupported_finding(
+    sentences: _Sentences, index: int, claim: Span, rule_id: str, appeal: Span | None
+) -> Finding:
+    sent = sentences.sents[index]
+    certainty = sentences.certainty(index)
+    severity = claim_rule(claim).get("severity", "medium")
+    if certainty == "possible":
+        severity = _shift(severity, -1)
+    elif certainty == "certain" and sent._.claim_strength == "direct_causal":
+        severity = _shift(severity, +1)
+    what = f"{claim.label_.replace('_', ' ')} claim"
+    if appeal is None:
+        why = "with no specific evidence"
+    elif rule_id.endswith("ANECDOTE"):
+        why = f"resting on anecdotes (“{appeal.text}”)"
+    else:
+        why = f"backed only by a vague appeal (“{appeal.text}”)"
+    message = f"Unsupported {what} on {claim._.aspect} {why} (s{index + 1}): “{claim.text}”"
+    return Finding(
+        kind="unsupported",
+        aspect=claim._.aspect or claim.label_,
+        severity=severity,
+        rule_ids=_rule_ids(rule_id, claim._.rule_id),
+        message=message,
+        sent=sent,
+        cue=claim.text,
+        certainty=certainty,
+        sent_id=index + 1,
+    )
+
+
+# --- contradictions --------------------------------------------------------------------------
+
+
+def _serious_harms() -> frozenset[str]:
+    rules = load_rules("aspects").rules
+    return frozenset(r.get("aspect") for r in rules if r.kind == "aspect" and r.get("serious"))
+
+
+def _all_harms() -> frozenset[str]:
+    rules = load_rules("aspects").rules
+    return frozenset(r.get("aspect") for r in rules if r.get("family") == "harm")
+
+
+def _targets(assurance: Span) -> tuple[frozenset[str], frozenset[str] | None]:
+    """Aspects a stated risk must be about to contradict the assurance, and (for a generic
+    "without the side effects of X") the harms of X the risk sentence must also name."""
+    aspect = assurance._.aspect
+    profile = comparator_profile(assurance._.comparator)
+    info = aspect_named(aspect)
+    specific = info is not None and info.family == "harm"
+    specific = specific and aspect not in _SPECIFIC_ASPECTS_EXCLUDED
+    mode = claim_rule(assurance).get("assurance")
+    if mode == "comparative":
+        targets = ({aspect} if specific else set()) | set(profile or ())
+        return frozenset(targets or _serious_harms()), None
+    if specific:
+        return frozenset({aspect}), None
+    if aspect == "side effects":
+        if profile:
+            return frozenset({"side effects"}), profile
+        return _all_harms(), None
+    return (profile or _serious_harms()), None
+
+
+def _sentence_harms(claims: list[Span]) -> set[str]:
+    return {c._.aspect for c in claims if c.label_ == "risk" and c._.polarity != "lower"}
+
+
+@dataclass(frozen=True)
+class _Pair:
+    key: tuple[int, int, int, int]
+    rule_id: str
+    assurance: Span
+    other: Span
+    other_index: int
+
+
+def _risk_rule(assurance: Span) -> str:
+    if assurance.label_ == "comparative":
+        return "FINDING.CONTRADICTION.COMPARATIVE_RISK"
+    if assurance._.polarity == "present":
+        return "FINDING.CONTRADICTION.SAFETY_RISK"
+    return "FINDING.CONTRADICTION.ABSENT_PRESENT"
+
+
+def _risk_pairs(
+    index: int,
+    assurance: Span,
+    risks: list[tuple[int, Span]],
+    by_sentence: dict[int, list[Span]],
+) -> list[_Pair]:
+    """Stated risks that contradict an assurance; see ``_targets``.
+
+    Risks stated only for misuse or excess do not contradict an absolute assurance ("safe",
+    "no risk of overdose" are about proper use) but do contradict a comparison with a drug class.
+    """
+    targets, profile = _targets(assurance)
+    absolute = claim_rule(assurance).get("assurance") == "absolute"
+    rule_id = _risk_rule(assurance)
+    pairs = []
+    for other_index, risk in risks:
+        if risk._.aspect not in targets or risk._.polarity == "lower":
+            continue
+        if risk.start_char < assurance.end_char and assurance.start_char < risk.end_char:
+            continue
+        if absolute and is_conditional(risk):
+            continue
+        if profile and not (_sentence_harms(by_sentence[other_index]) & profile):
+            continue
+        distance = abs(other_index - index)
+        key = (int(distance > 0), 0, distance, other_index)
+        pairs.append(_Pair(key, rule_id, assurance, risk, other_index))
+    return pairs
+
+
+def _pairs_for(
+    index: int,
+    claims: list[Span],
+    risks: list[tuple[int, Span]],
+    denials: list[tuple[int, Span]],
+    by_sentence: dict[int, list[Span]],
+) -> list[_Pair]:
+    """Every candidate contradiction for the claims of one sentence."""
+    pairs: list[_Pair] = []
+    for claim in claims:
+        mode = claim_rule(claim).get("assurance")
+        if claim.label_ == "risk" and claim._.polarity == "lower":
+            pairs += [
+                _Pair(
+                    (int(j != index), 0, abs(j - index), j),
+                    "FINDING.CONTRADICTION.LOW_HIGH",
+                    claim,
+                    risk,
+                    j,
+                )
+                for j, risk in risks
+                if risk._.polarity == "higher" and risk._.aspect == claim._.aspect
+            ]
+        if mode in ("absolute", "comparative"):
+            pairs += _risk_pairs(index, claim, risks, by_sentence)
+        if mode in ("use", "absolute") and claim._.polarity == "present":
+            # A refusal to call the product safe outranks a refusal in general.
+            pairs += [
+                _Pair(
+                    (int(j != index), int(denial._.aspect != "safety"), abs(j - index), j),
+                    "FINDING.CONTRADICTION.REGULATORY_USE",
+                    claim,
+                    denial,
+                    j,
+                )
+                for j, denial in denials
+            ]
+    return pairs
+
+
+def _describe_assurance(claim: Span) -> str:
+    aspect, comparator = claim._.aspect, claim._.comparator
+    rule = claim_rule(claim)
+    if rule.get("assurance") == "use":
+        return "Says it can be used safely and effectively"
+    if claim._.polarity == "lower" and claim.label_ == "risk":
+        return f"Calls {aspect} rare or mild"
+    if claim._.polarity == "lower":
+        than = f" than {comparator}" if comparator else ""
+        if aspect and aspect != "safety":
+            return f"Claims a lower risk of {aspect}{than}"
+        return f"Claims it is safer{than}"
+    if claim._.polarity == "absent":
+        topic = "risks" if aspect in (None, "safety") else f"{aspect}"
+        return f"Claims no {topic}" + (f" (unlike {comparator})" if comparator else "")
+    return "Calls it safe"
+
+
+def _describe_other(pair: _Pair) -> str:
+    other = pair.other
+    if other.label_ == "regulatory":
+        if other._.aspect == "safety":
+            return "says it is not approved as safe"
+        return "says it is not approved"
+    if other._.polarity == "higher":
+        return f"calls {other._.aspect} serious or common"
+    return f"states a risk of {other._.aspect}"
+
+
+def _contradiction(sentences: _Sentences, index: int, pair: _Pair) -> Finding:
+    sent = sentences.sents[index]
+    other_sent = sentences.sents[pair.other_index]
+    other = pair.other
+    if other.label_ == "regulatory":
+        aspect, severity = "regulatory", "medium"
+    else:
+        aspect = other._.aspect
+        info = aspect_named(aspect)
+        severity = "high" if info is not None and info.serious else "medium"
+    where = (
+        f"in the same sentence (s{index + 1})"
+        if pair.other_index == index
+        else f"(s{pair.other_index + 1})"
+    )
+    message = (
+        f"{_describe_assurance(pair.assurance)} (s{index + 1}) but {_describe_other(pair)} {where}"
+        if pair.other_index != index
+        else f"{_describe_assurance(pair.assurance)} but {_describe_other(pair)} {where}"
+    )
+    return Finding(
+        kind="contradiction",
+        aspect=aspect,
+        severity=severity,
+        rule_ids=_rule_ids(pair.rule_id, pair.assurance._.rule_id, other._.rule_id),
+        message=message,
+        sent=sent,
+        cue=f"{pair.assurance.text} | {other.text}",
+        certainty=sentences.certainty(index),
+        related_sent=other_sent,
+        related_certainty=sentences.certainty(pair.other_index),
+        sent_id=index + 1,
+        related_sent_id=pair.other_index + 1,
+    )
+
+
+def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[Span]]) -> list[Finding]:
+    ordered = sorted(by_sentence.items())
+    risks = [(i, c) for i, claims in ordered for c in claims if c.label_ == "risk"]
+    denials = [
+        (i, c)
+        for i, claims in ordered
+        for c in claims
+        if c.label_ == "regulatory" and c._.polarity == "absent"
+    ]
+    findings = []
+    reported: set[frozenset[int]] = set()
+    for index, claims in ordered:
+        pairs = _pairs_for(index, claims, risks, denials, by_sentence)
+        if not pairs:
+            continue
+        best = min(pairs, key=lambda p: p.key)
+        sentence_pair = frozenset({index, best.other_index})
+        if sentence_pair in reported and best.other_index != index:
+            continue
+        reported.add(sentence_pair)
+        findings.append(_contradiction(sentences, index, best))
+    return findings
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+
+def find_findings(doc: Doc) -> list[Finding]:
+    """Unsupported and contradiction findings of one document, in document order."""
+    claims = [c for c in doc.spans.get(extensions.CLAIMS, ()) if c.label_ != "disclaimer"]
+    if not claims:
+        return []
+    sentences = _Sentences(doc)
+    by_sentence: dict[int, list[Span]] = {}
+    for claim in sorted(claims, key=lambda c: (c.start_char, c.end_char)):
+        by_sentence.setdefault(sentences.index(claim), []).append(claim)
+    contradictions = _contradictions(sentences, by_sentence)
+    self_contradicted = {f.sent_id - 1 for f in contradictions if f.related_sent_id == f.sent_id}
+    findings = contradictions + _unsupported(doc, sentences, by_sentence, self_contradicted)
+    return sorted(
+        findings,
+        key=lambda f: (f.sent.start_char, KINDS.index(f.kind), f.related_sent_id or 0),
+    )
+
+
+class FindingsComponent:
+    """Sets ``doc._.findings``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.findings = find_findings(doc)
+        return doc
+
+
+@Language.factory("claimlens_findings")
+def make_findings(nlp: Language, name: str) -> FindingsComponent:
+    extensions.register()
+    return FindingsComponent()

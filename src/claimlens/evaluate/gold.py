@@ -1,0 +1,122 @@
+"""Score claimlens findings against a reviewer's gold list (``claimlens eval GOLD --texts DIR``).
+
+Gold format (shared/seeds/README.md): one JSON object a line with ``doc`` (file name), ``kind``
+(contradiction | unsupported), ``aspect`` and the exact substrings ``a`` (and ``b`` for a
+contradiction). A finding matches a gold row when it is from the same file, of the same kind,
+and its sentence contains ``a`` (an unsupported claim) or its two sentences contain ``a`` and
+``b`` in either order; a contradiction within one sentence has both in that sentence.
+
+Recall counts gold rows matched by some finding; precision counts findings that match some gold
+row, so every extra finding costs precision even when it is not wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimlens.analysis import KINDS, Finding
+
+
+@dataclass(frozen=True)
+class GoldRow:
+    doc: str
+    kind: str
+    aspect: str
+    a: str
+    b: str | None = None
+
+
+@dataclass(frozen=True)
+class KindScore:
+    kind: str
+    gold: int
+    matched_gold: int
+    findings: int
+    matched_findings: int
+
+    @property
+    def recall(self) -> float:
+        return self.matched_gold / self.gold if self.gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.matched_findings / self.findings if self.findings else 0.0
+
+    @property
+    def f1(self) -> float:
+        total = self.recall + self.precision
+        return 2 * self.recall * self.precision / total if total else 0.0
+
+
+@dataclass
+class GoldReport:
+    scores: dict[str, KindScore]
+    missed: list[GoldRow] = field(default_factory=list)
+    unmatched: dict[str, list[str]] = field(default_factory=dict)  # doc -> finding summaries
+
+    def format(self) -> str:
+        lines = [f"{'kind':<14} {'recall':>12} {'precision':>12} {'F1':>6}"]
+        for kind in KINDS:
+            s = self.scores[kind]
+            recall = f"{s.matched_gold}/{s.gold}={s.recall:.2f}"
+            precision = f"{s.matched_findings}/{s.findings}={s.precision:.2f}"
+            lines.append(f"{kind:<14} {recall:>12} {precision:>12} {s.f1:>6.2f}")
+        for row in self.missed:
+            pair = f" / {row.b!r}" if row.b else ""
+            lines.append(f"missed {row.kind} {row.doc}: {row.a!r}{pair}")
+        for doc, summaries in sorted(self.unmatched.items()):
+            lines.append(f"unmatched findings in {doc}:")
+            lines.extend(f"  {summary}" for summary in summaries)
+        return "\n".join(lines)
+
+
+def load_gold(path: Path) -> list[GoldRow]:
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            aspect = raw.get("aspect", "")
+            rows.append(GoldRow(raw["doc"], raw["kind"], aspect, raw["a"], raw.get("b")))
+    return rows
+
+
+def matches(row: GoldRow, doc: str, finding: Finding) -> bool:
+    if doc != row.doc or finding.kind != row.kind:
+        return False
+    first = finding.sent.text
+    if row.b is None:
+        return row.a in first
+    second = finding.related_sent.text if finding.related_sent is not None else first
+    return (row.a in first and row.b in second) or (row.b in first and row.a in second)
+
+
+def score(gold: list[GoldRow], findings: Mapping[str, Iterable[Finding]]) -> GoldReport:
+    """Per-kind recall and precision of ``findings`` (file name -> findings) against ``gold``."""
+    listed = [(doc, f) for doc, found in sorted(findings.items()) for f in found]
+    scores = {}
+    missed = []
+    unmatched: dict[str, list[str]] = {}
+    for kind in KINDS:
+        rows = [g for g in gold if g.kind == kind]
+        of_kind = [(doc, f) for doc, f in listed if f.kind == kind]
+        found = [g for g in rows if any(matches(g, doc, f) for doc, f in of_kind)]
+        good = [(doc, f) for doc, f in of_kind if any(matches(g, doc, f) for g in rows)]
+        missed += [g for g in rows if g not in found]
+        for doc, f in of_kind:
+            if (doc, f) not in good:
+                unmatched.setdefault(doc, []).append(f"{kind} s{f.sent_id}: {f.message}")
+        scores[kind] = KindScore(kind, len(rows), len(found), len(of_kind), len(good))
+    return GoldReport(scores, missed, unmatched)
+
+
+def evaluate_gold(gold_path: Path, texts: Path, model: str | None = None) -> GoldReport:
+    """Run the pipeline over every ``*.txt`` in ``texts`` and score it against ``gold_path``."""
+    from claimlens.pipeline import build_pipeline
+
+    nlp = build_pipeline(model)
+    paths = sorted(Path(texts).glob("*.txt"))
+    findings = {path.name: nlp(path.read_text(encoding="utf-8"))._.findings or [] for path in paths}
+    return score(load_gold(Path(gold_path)), findings)

@@ -1,0 +1,392 @@
+"""Health claims: what an article says a product does, how safe it is, and what it risks.
+
+``claimlens_claims`` marks every claim inside a sentence as a span in ``doc.spans[CLAIMS]``,
+labelled with its claim type (efficacy, safety, risk, comparative, mechanism, dosage,
+regulatory, evidence_appeal, disclaimer), and sets on it ``_.aspect`` (the normalised health
+topic, from ``rules/aspects.json``), ``_.polarity`` (present | absent | lower | higher),
+``_.subject`` (the product the article is about), ``_.comparator`` (what it is compared with)
+and ``_.rule_id``.
+
+Rules are triggers (``rules/claims.json``): one compiled regex per rule runs once over the
+lower-cased text; a rule's ``aspect_slot`` then reads the topic words in the same clause after
+(or before) the trigger, one span per topic, so "can lead to anxiety, paranoia, and rare
+respiratory depression" yields three risk claims. Abbreviations defined in the article
+("opioid use disorder (OUD)") take the aspect of their long form.
+
+Questions, titles, headings and table-of-contents entries carry no claims; a risk named only as
+something to avoid ("to minimize the risk of overdose") is advice, not a risk claim.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from claimlens import extensions
+from claimlens.rules import Rule, load_rules
+
+CLAIM_TYPES = (
+    "efficacy",
+    "safety",
+    "risk",
+    "comparative",
+    "mechanism",
+    "dosage",
+    "regulatory",
+    "evidence_appeal",
+    "disclaimer",
+)
+_NOT_CLAIM_BLOCKS = frozenset({"title", "heading"})
+# A clause ends at strong punctuation or where a new clause opens; topic words beyond it belong
+# to another statement.
+_CLAUSE_END = re.compile(r"[.;:!?()\u2014]|\b(?:but|while|whereas|which|although|though|making)\b")
+_CLAUSE_OR_COMMA = re.compile(_CLAUSE_END.pattern + "|,")
+_CLAUSE_START = re.compile(r"[,;:()\u2014]|\b(?:but|while|whereas|which|although|though)\b")
+_WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
+_BULLET = re.compile(r"^[\s\-*•·‣–]+")
+_SUBJECT_WINDOW = 600
+
+
+@dataclass(frozen=True)
+class Aspect:
+    name: str
+    family: str  # harm | condition
+    serious: bool
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """Aspects and comparators, each rule one named group of a single regex."""
+
+    aspect_regex: re.Pattern[str]
+    aspects: dict[str, Aspect]  # group name -> aspect
+    by_name: dict[str, Aspect]
+    comparator_regex: re.Pattern[str]
+    profiles: dict[str, frozenset[str]]  # group name -> harms the comparator is known for
+
+
+def _group_regex(rules: list[Rule]) -> re.Pattern[str]:
+    groups = (f"(?P<g{i}>{'|'.join(rule.patterns)})" for i, rule in enumerate(rules))
+    return re.compile("|".join(groups), re.IGNORECASE)
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    rules = load_rules("aspects").rules
+    aspect_rules = [r for r in rules if r.kind == "aspect"]
+    comparator_rules = [r for r in rules if r.kind == "comparator"]
+    aspects = {
+        f"g{i}": Aspect(r.get("aspect"), r.get("family"), bool(r.get("serious")))
+        for i, r in enumerate(aspect_rules)
+    }
+    return _Lexicon(
+        aspect_regex=_group_regex(aspect_rules),
+        aspects=aspects,
+        by_name={a.name: a for a in aspects.values()},
+        comparator_regex=_group_regex(comparator_rules),
+        profiles={f"g{i}": frozenset(r.get("profile", ())) for i, r in enumerate(comparator_rules)},
+    )
+
+
+def find_aspects(text: str) -> Iterator[tuple[int, int, Aspect]]:
+    """Topic mentions in ``text`` as (start, end, aspect)."""
+    lexicon = _lexicon()
+    for match in lexicon.aspect_regex.finditer(text):
+        yield match.start(), match.end(), lexicon.aspects[match.lastgroup]
+
+
+def aspect_named(name: str | None) -> Aspect | None:
+    return _lexicon().by_name.get(name) if name else None
+
+
+def comparator_profile(comparator: str | None) -> frozenset[str] | None:
+    """Harms a comparator class is known for; None when the comparator is unknown."""
+    if not comparator:
+        return None
+    match = _lexicon().comparator_regex.search(comparator)
+    return _lexicon().profiles[match.lastgroup] if match else None
+
+
+@cache
+def _claim_rules() -> dict[str, Rule]:
+    return {rule.id: rule for rule in load_rules("claims").rules}
+
+
+def claim_rule(span: Span) -> Rule:
+    """The claims.json rule that made a claim span."""
+    return _claim_rules()[span._.rule_id]
+
+
+@cache
+def _modifier(kind: str, scope: str | None = None) -> re.Pattern[str]:
+    """One regex for the modifier rules of a kind (qualifier, precaution, condition)."""
+    patterns = [
+        p
+        for r in _claim_rules().values()
+        if r.kind == kind and (scope is None or r.get("scope") == scope)
+        for p in r.patterns
+    ]
+    return re.compile("|".join(patterns), re.IGNORECASE)
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Offset in ``text`` where the clause that reaches ``end`` begins."""
+    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, end)]
+    return starts[-1] if starts else 0
+
+
+def is_qualified(claim: Span, since: int | None = None) -> bool:
+    """Whether the writer distances themselves from the claim.
+
+    Attributions ("users report", "is considered") count anywhere earlier in the sentence,
+    softeners ("may", "potential", "can help") only earlier in the claim's own clause. With
+    ``since`` (a character offset), only words after it count: the modal after an appeal
+    ("research suggests that it may ...").
+    """
+    sent = claim.sent
+    text = sent.text
+    end = claim.start_char - sent.start_char
+    begin = 0 if since is None else max(0, since - sent.start_char)
+    if _modifier("qualifier", "sentence").search(text, begin, end):
+        return True
+    clause = max(begin, _clause_start(text, end))
+    return bool(_modifier("qualifier", "clause").search(text, clause, end))
+
+
+def is_conditional(claim: Span) -> bool:
+    """Whether a risk is stated only for misuse or excess (``CONDITION.*`` rules)."""
+    return bool(_modifier("condition").search(claim.sent.text))
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip(" \t\r\n\"'”’»)").endswith("?")
+
+
+def _is_toc_entry(sent: Span, text: str) -> bool:
+    """A list item that repeats elsewhere (a table of contents entry and its heading)."""
+    entry = _BULLET.sub("", sent.text).strip()
+    return len(entry) > 3 and text.count(entry) > 1
+
+
+def _can_hold_claims(sent: Span, text: str) -> bool:
+    block = sent._.block
+    if block in _NOT_CLAIM_BLOCKS or _is_question(sent.text):
+        return False
+    return not (block == "list_item" and _is_toc_entry(sent, text))
+
+
+def _document_subject(text: str) -> str | None:
+    """The product the article is about: the opening's word most repeated in the whole text."""
+    generic = frozenset(_claim_rules()["SUBJECT.GENERIC"].get("words", ()))
+    lowered = text.lower()
+    opening = {w for w in _WORD.findall(lowered[:_SUBJECT_WINDOW]) if w not in generic}
+    if not opening:
+        return None
+    counts = Counter(w for w in _WORD.findall(lowered) if w in opening)
+    return max(sorted(opening), key=lambda word: counts[word])
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    rule: Rule
+    aspect: str | None
+    comparator: str | None
+
+    @property
+    def label(self) -> str:
+        if self.rule.kind == "safety" and self.comparator and self.rule.get("polarity") == "absent":
+            return "comparative"  # "without the side effects of opioids"
+        return self.rule.kind
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+class ClaimTagger:
+    """Marks claim spans; see the module docstring."""
+
+    def __init__(self) -> None:
+        rules = [r for r in _claim_rules().values() if r.kind in CLAIM_TYPES]
+        self._rules = [(rule, re.compile("|".join(rule.patterns))) for rule in rules]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[extensions.CLAIMS] = self._claims(doc) if len(doc) else []
+        return doc
+
+    def _claims(self, doc: Doc) -> list[Span]:
+        text = doc.text
+        lowered = text.lower()
+        if len(lowered) != len(text):  # characters whose lower case is longer: keep offsets
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        sents = list(doc.sents)
+        starts = [s.start_char for s in sents]
+        usable = [_can_hold_claims(s, text) for s in sents]
+        abbreviations = self._abbreviation_aspects(doc)
+        found: list[_Found] = []
+        for rule, regex in self._rules:
+            for match in regex.finditer(lowered):
+                index = bisect_right(starts, match.start()) - 1
+                if index < 0 or not usable[index] or match.end() > sents[index].end_char:
+                    continue
+                found.extend(self._targets(rule, match, sents[index], text, abbreviations))
+        return self._spans(doc, self._resolve(found, text, sents, starts))
+
+    @staticmethod
+    def _abbreviation_aspects(doc: Doc) -> dict[int, tuple[int, str]]:
+        """Start offset of each abbreviation use -> (end offset, aspect of its long form)."""
+        if not Doc.has_extension("abbreviations"):
+            return {}
+        mapped = {}
+        for short in doc._.abbreviations:
+            long_form = short._.long_form
+            aspect = next(find_aspects(long_form.text), None) if long_form is not None else None
+            if aspect is not None:
+                mapped[short.start_char] = (short.end_char, aspect[2].name)
+        return mapped
+
+    def _targets(
+        self,
+        rule: Rule,
+        match: re.Match[str],
+        sent: Span,
+        text: str,
+        abbreviations: dict[int, tuple[int, str]],
+    ) -> Iterator[_Found]:
+        """One finding per topic the trigger speaks about (or one with the rule's aspect)."""
+        start, end = match.span()
+        families = set(rule.get("families", ("harm", "condition")))
+        window = int(rule.get("window", 0))
+        slot = rule.get("aspect_slot")
+        comparator = self._comparator(rule, text, start, end, sent)
+        topics: list[tuple[int, int, str]] = []
+        if slot == "after":
+            stop = min(sent.end_char, end + window)
+            clause = (_CLAUSE_OR_COMMA if rule.get("stop_at_comma") else _CLAUSE_END).search(
+                text, end, stop
+            )
+            stop = clause.start() if clause else stop
+            topics = self._topics(text, start, stop, families, abbreviations)
+        elif slot == "before":
+            begin = max(sent.start_char, start - window)
+            begin += _clause_start(text[begin:start], start - begin)
+            before = self._topics(text, begin, start, families, abbreviations)
+            topics = before[-1:]
+        else:
+            topics = self._topics(text, start, end, families, abbreviations)
+        if not topics:
+            if rule.get("require_aspect"):
+                return
+            yield _Found(start, end, rule, rule.get("aspect"), comparator)
+            return
+        for topic_start, topic_end, aspect in topics:
+            yield _Found(min(start, topic_start), max(end, topic_end), rule, aspect, comparator)
+
+    @staticmethod
+    def _topics(
+        text: str,
+        begin: int,
+        stop: int,
+        families: set[str],
+        abbreviations: dict[int, tuple[int, str]],
+    ) -> list[tuple[int, int, str]]:
+        window = text[begin:stop]
+        topics = [
+            (begin + s, begin + e, a.name)
+            for s, e, a in find_aspects(window)
+            if a.family in families
+        ]
+        topics += [
+            (s, e, name)
+            for s, (e, name) in abbreviations.items()
+            if begin <= s and e <= stop and aspect_named(name).family in families
+        ]
+        return sorted(set(topics))
+
+    @staticmethod
+    def _comparator(rule: Rule, text: str, start: int, end: int, sent: Span) -> str | None:
+        """What a safety or comparative claim measures the product against."""
+        if rule.kind not in ("safety", "comparative"):
+            return None
+        regex = _lexicon().comparator_regex
+        after = regex.search(text, end, min(sent.end_char, end + 80))
+        if after:
+            return after.group().lower()
+        for match in regex.finditer(text, sent.start_char, sent.end_char):
+            if text[max(sent.start_char, match.start() - 7) : match.start()].lower() == "unlike ":
+                return match.group().lower()
+        return None
+
+    @staticmethod
+    def _resolve(
+        found: list[_Found], text: str, sents: list[Span], starts: list[int]
+    ) -> list[_Found]:
+        """Drop matches that another reading explains better (see the rules' descriptions)."""
+        disclaimers = [(f.start, f.end) for f in found if f.rule.kind == "disclaimer"]
+        regulatory = [(f.start, f.end) for f in found if f.rule.kind == "regulatory"]
+        assurances = [
+            (f.start, f.end)
+            for f in found
+            if f.rule.get("assurance") in ("absolute", "comparative")
+            and f.rule.get("polarity") in ("absent", "lower")
+        ]
+        precaution = _modifier("precaution")
+        kept = []
+        for f in found:
+            span = (f.start, f.end)
+            kind = f.rule.kind
+            if kind != "disclaimer" and any(_overlaps(span, d) for d in disclaimers):
+                continue
+            if kind == "safety" and any(_overlaps(span, r) for r in regulatory):
+                continue
+            if kind == "risk" and any(_overlaps(span, a) for a in assurances):
+                continue
+            if kind == "risk":
+                sent_start = starts[bisect_right(starts, f.start) - 1]
+                if precaution.search(text, max(sent_start, f.start - 60), f.start):
+                    continue
+            kept.append(f)
+        return kept
+
+    @staticmethod
+    def _spans(doc: Doc, found: list[_Found]) -> list[Span]:
+        taken = {
+            (s.start_char, s.end_char)
+            for group in (extensions.HEDGES, extensions.EVIDENCE)
+            for s in doc.spans.get(group, ())
+        }
+        subject = _document_subject(doc.text) if found else None
+        spans = []
+        for f in sorted(found, key=lambda f: (f.start, f.end)):
+            span = doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand")
+            # Extension values live per (start, end): never share offsets with another span.
+            while span is not None and (span.start_char, span.end_char) in taken:
+                if span.end >= span.sent.end:
+                    span = None
+                else:
+                    span = Span(doc, span.start, span.end + 1, label=f.label)
+            if span is None:
+                continue
+            taken.add((span.start_char, span.end_char))
+            span._.rule_id = f.rule.id
+            span._.aspect = f.aspect
+            span._.polarity = f.rule.get("polarity", "present")
+            span._.subject = subject
+            span._.comparator = f.comparator
+            spans.append(span)
+        return spans
+
+
+@Language.factory("claimlens_claims")
+def make_claims(nlp: Language, name: str) -> ClaimTagger:
+    extensions.register()
+    return ClaimTagger()
