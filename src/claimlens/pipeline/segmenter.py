@@ -138,9 +138,11 @@ _LEAD_IN_WORDS = _words(
 )
 
 
-def _is_heading_like(line: str, has_inner_sentence_end: bool) -> bool:
-    """A short line that does not end like a sentence (or a short question) is a heading."""
-    if has_inner_sentence_end:
+def _is_heading_like(line: str, runs_on: bool) -> bool:
+    """A short line that does not end like a sentence (or a short question) is a heading,
+    unless it is part of running text (``runs_on``): holds a sentence end, starts in lower case
+    or is continued in lower case on the next line, as hard-wrapped paragraphs are."""
+    if runs_on:
         return False
     words = len(line.split())
     if line.endswith(":"):
@@ -153,12 +155,12 @@ def _is_heading_like(line: str, has_inner_sentence_end: bool) -> bool:
     return words <= _MAX_HEADING_WORDS
 
 
-def _line_kind(line: str, first: bool, has_inner_sentence_end: bool) -> str:
+def _line_kind(line: str, first: bool, runs_on: bool) -> str:
     if _MARKDOWN_HEADING.match(line):
         return "title" if first else "heading"
     if _LIST_ITEM.match(line):
         return "list_item"
-    if _is_heading_like(line, has_inner_sentence_end):
+    if _is_heading_like(line, runs_on):
         return "title" if first else "heading"
     return "paragraph"
 
@@ -179,17 +181,17 @@ def _contains(offsets: Sequence[int], start: int, end: int) -> bool:
 def derive_blocks(
     text: str,
     ends: Sequence[int] | None = None,
-    lines: Iterable[tuple[int, int]] | None = None,
+    lines: Sequence[tuple[int, int]] | None = None,
 ) -> list[Block]:
     """One block per non-blank line, typed title / heading / list_item / paragraph."""
     ends = sentence_ends(text) if ends is None else ends
     lines = _lines(text) if lines is None else lines
-    return [
-        Block(
-            start, end, _line_kind(text[start:end], index == 0, _contains(ends, start, end)), index
-        )
-        for index, (start, end) in enumerate(lines)
-    ]
+    blocks = []
+    for index, (start, end) in enumerate(lines):
+        continued = index + 1 < len(lines) and text[lines[index + 1][0]].islower()
+        runs_on = continued or text[start].islower() or _contains(ends, start, end)
+        blocks.append(Block(start, end, _line_kind(text[start:end], index == 0, runs_on), index))
+    return blocks
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
