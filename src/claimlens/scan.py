@@ -91,6 +91,7 @@ def doc_to_result(doc: Doc, document: Document) -> DocResult:
     """Flatten a processed ``Doc`` into report rows."""
     from claimlens.pipeline.segmenter import sentence_bounds
 
+    text = doc.text  # rebuilt from the tokens on every access: read it once
     sents = list(doc.sents)
     bounds = [sentence_bounds(s) for s in sents]
     starts = [s.start_char for s in sents]
@@ -124,7 +125,7 @@ def doc_to_result(doc: Doc, document: Document) -> DocResult:
                 "end_char": end,
                 "block": sent._.block or "paragraph",
                 "paragraph": sent._.paragraph if sent._.paragraph is not None else 0,
-                "text": doc.text[start:end],
+                "text": text[start:end],
                 "claim_types": _join(slot["claim_types"]),
                 "aspects": _join(slot["aspects"]),
                 "polarity": _join(slot["polarity"]),
@@ -169,7 +170,7 @@ def doc_to_result(doc: Doc, document: Document) -> DocResult:
     if not sentence_rows:
         document.error = "no sentences: the document has no readable text"
     return DocResult(
-        _document_row(document, len(sentence_rows), counts), sentence_rows, finding_rows, doc.text
+        _document_row(document, len(sentence_rows), counts), sentence_rows, finding_rows, text
     )
 
 
