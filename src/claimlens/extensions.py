@@ -36,6 +36,19 @@ _SPAN = {
 }
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per document: spaCy rebuilds it from every token on each
+    access, which made it the single largest cost of the pipeline. The text of a ``Doc`` never
+    changes after tokenisation, so caching it in ``user_data`` is safe."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+_TEXT_KEY = "claimlens.text"
+
+
 def register() -> None:
     """Idempotent: safe to call from every component factory."""
     for name, default in _DOC.items():
