@@ -96,9 +96,13 @@ def test_doses_research_gaps_instructions_and_shop_links_are_not_evidence(nlp, t
     assert cues(nlp(text)) == []
 
 
-def test_a_figure_is_unsourced_only_when_its_sentence_names_no_source(nlp):
-    bare = nlp("The tea cut bloating by 40% in a week.")
-    sourced = nlp("The tea cut bloating by 40% in a week [5].")
+@pytest.mark.parametrize(
+    "claim",
+    ["The tea cut bloating by 40% in a week", "Studies show that zinc shortens colds"],
+)
+def test_an_appeal_or_figure_is_vague_only_when_its_sentence_names_no_source(nlp, claim):
+    bare = nlp(claim + ".")
+    sourced = nlp(claim + " [5].")
     assert [label for _, label, _ in cues(bare)] == ["vague"]
     assert cues(sourced) == [("[5]", "specific", "EVID.CITE_NUMBERED")]
 

@@ -6,7 +6,8 @@ answer wherever the article gives one, as spans in ``doc.spans[EVIDENCE]`` label
 - ``specific``: a source a reader can check (citation, DOI, PMID, journal or agency, a study
   named by year, design or venue, study figures such as sample sizes);
 - ``vague``: an appeal to evidence that cannot be checked ("research has shown", "experts
-  agree", "clinically proven", a bare "by 80%");
+  agree", "clinically proven", a bare "by 80%"), only in sentences that name no specific source
+  (rules with ``unless_sentence_has``);
 - ``anecdote``: users, testimonials, personal experience, tradition.
 
 Each span carries ``span._.rule_id`` from ``rules/evidence.json``.
