@@ -12,12 +12,12 @@ answer wherever the article gives one, as spans in ``doc.spans[EVIDENCE]`` label
 
 Each span carries ``span._.rule_id`` from ``rules/evidence.json``.
 
-Speed: Python's ``re`` is slow on long case-insensitive alternations, and ``doc.text`` is
-rebuilt from the tokens on every access, so the component never scans the whole text. Each rule
-lists ``triggers``: words (a token's lower-case form equals one) or symbols (a token's text
-contains one, e.g. ``[`` or ``.gov``) that every match of the rule contains. Triggers are looked
-up once per distinct token form, vectorised over the ``LOWER`` array; a rule's patterns then run
-only on the text of the sentences holding one of its triggers. Cues never cross a sentence.
+Speed: Python's ``re`` is slow on long case-insensitive alternations, so the component never
+scans the whole text with every rule. Each rule lists ``triggers``: words (a token's lower-case
+form equals one) or symbols (a token's text contains one, e.g. ``[`` or ``.gov``) that every
+match of the rule contains. Triggers are looked up once per distinct token form, vectorised over
+the ``LOWER`` array; a rule's patterns then run only on the sentences holding one of its
+triggers. Cues never cross a sentence.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import LOWER, SENT_START
+from spacy.attrs import IDX, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
@@ -112,11 +112,12 @@ class EvidenceTagger:
         return doc
 
     def _find_cues(self, doc: Doc) -> list[Span]:
-        lower, sent_start = doc.to_array([LOWER, SENT_START]).T
+        text = extensions.doc_text(doc)
+        lower, idx, sent_start = doc.to_array([LOWER, IDX, SENT_START]).T
         is_start = sent_start == 1  # without sentence annotation: one window, the whole doc
         is_start[0] = True
         sentence_of_token = np.cumsum(is_start) - 1
-        token_bounds = [*np.flatnonzero(is_start).tolist(), len(doc)]
+        char_bounds = [*idx[is_start].tolist(), len(text)]
 
         forms, form_of_token = np.unique(lower, return_inverse=True)
         rules_of_form = [self._rules_triggered_by(form) for form in forms.tolist()]
@@ -132,15 +133,15 @@ class EvidenceTagger:
 
         matches = []  # (rule index, start_char, end_char, sentence)
         for sentence, rule_indices in rules_by_sentence.items():
-            window = doc[token_bounds[sentence] : token_bounds[sentence + 1]]
-            text, offset = window.text, window.start_char
-            lowered: str | None = text.lower()
-            if len(lowered) != len(text):  # rare characters whose lower case is longer
+            offset = char_bounds[sentence]
+            window = text[offset : char_bounds[sentence + 1]]
+            lowered: str | None = window.lower()
+            if len(lowered) != len(window):  # rare characters whose lower case is longer
                 lowered = None
             for rule_index in rule_indices:
                 matches.extend(
                     (rule_index, offset + match.start(), offset + match.end(), sentence)
-                    for match in self._rules[rule_index].finditer(text, lowered)
+                    for match in self._rules[rule_index].finditer(window, lowered)
                 )
         labels_in_sentence = {(sentence, self._rules[rule].label) for rule, *_, sentence in matches}
 
