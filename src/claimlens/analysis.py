@@ -24,12 +24,14 @@ from spacy.tokens import Doc, Span
 from claimlens import extensions
 from claimlens.pipeline.claims import (
     aspect_named,
+    aspect_names,
     claim_rule,
     comparator_profile,
+    find_aspects,
     is_conditional,
     is_qualified,
+    side_effect_names,
 )
-from claimlens.rules import load_rules
 
 KINDS = ("unsupported", "contradiction")
 SEVERITIES = ("low", "medium", "high")
@@ -123,17 +125,36 @@ def _unsupported_reason(
     return None
 
 
+def _supported(
+    claim: Span, appealed: bool, sentences: _Sentences, index: int, specific: list[Span]
+) -> bool:
+    """Specific evidence in the claim's sentence supports it; evidence elsewhere in the
+    paragraph supports it only when it speaks about the same aspect, and never rescues a claim
+    that leans on its own vague appeal."""
+    sent = sentences.sents[index]
+    if any(sent.start_char <= e.start_char < sent.end_char for e in specific):
+        return True
+    if appealed:
+        return False
+    start, end = sentences.paragraph_range(index)
+    evidence_sents = {sentences.index(e) for e in specific if start <= e.start_char < end}
+    aspect = claim._.aspect
+    if aspect_named(aspect) is None:  # a generic claim (efficacy, dosage...)
+        return bool(evidence_sents)
+    return any(
+        a.name == aspect
+        for i in evidence_sents
+        for _, _, a in find_aspects(sentences.sents[i].text)
+    )
+
+
 def _unsupported(
     doc: Doc, sentences: _Sentences, by_sentence: dict[int, list[Span]], skip: set[int]
 ) -> list[Finding]:
     specific = [e for e in doc.spans.get(extensions.EVIDENCE, ()) if e.label_ == "specific"]
     findings = []
     for index, claims in sorted(by_sentence.items()):
-        certainty = sentences.certainty(index)
-        if index in skip or certainty == "doubtful":
-            continue
-        start, end = sentences.paragraph_range(index)
-        if any(start <= e.start_char < end for e in specific):
+        if index in skip or sentences.certainty(index) == "doubtful":
             continue
         appeals = _appeals_in(doc, claims, sentences.sents[index])
         for claim in claims:
@@ -141,6 +162,8 @@ def _unsupported(
             if reason is None:
                 continue
             rule_id, appeal = reason
+            if _supported(claim, appeal is not None, sentences, index, specific):
+                continue
             findings.append(_unsupported_finding(sentences, index, claim, rule_id, appeal))
             break
     return findings
@@ -188,35 +211,27 @@ def _unsupported_finding(
 # --- contradictions --------------------------------------------------------------------------
 
 
-def _serious_harms() -> frozenset[str]:
-    rules = load_rules("aspects").rules
-    return frozenset(r.get("aspect") for r in rules if r.kind == "aspect" and r.get("serious"))
-
-
-def _all_harms() -> frozenset[str]:
-    rules = load_rules("aspects").rules
-    return frozenset(r.get("aspect") for r in rules if r.get("family") == "harm")
-
-
 def _targets(assurance: Span) -> tuple[frozenset[str], frozenset[str] | None]:
     """Aspects a stated risk must be about to contradict the assurance, and (for a generic
-    "without the side effects of X") the harms of X the risk sentence must also name."""
+    "without the side effects of X") the harms of X the risk sentence must also name.
+
+    A named harm is contradicted by that harm; a comparison with a drug class also by the harms
+    the class is known for; "no side effects" by any side effect (of the class, when named);
+    "safe" and "no risks" by any harm (of the class, when named).
+    """
     aspect = assurance._.aspect
     profile = comparator_profile(assurance._.comparator)
     info = aspect_named(aspect)
-    specific = info is not None and info.family == "harm"
-    specific = specific and aspect not in _SPECIFIC_ASPECTS_EXCLUDED
-    mode = claim_rule(assurance).get("assurance")
-    if mode == "comparative":
-        targets = ({aspect} if specific else set()) | set(profile or ())
-        return frozenset(targets or _serious_harms()), None
-    if specific:
+    named_harm = info is not None and info.family == "harm"
+    named_harm = named_harm and aspect not in _SPECIFIC_ASPECTS_EXCLUDED
+    if claim_rule(assurance).get("assurance") == "comparative":
+        targets = ({aspect} if named_harm else set()) | set(profile or ())
+        return frozenset(targets) or aspect_names(family="harm"), None
+    if named_harm:
         return frozenset({aspect}), None
     if aspect == "side effects":
-        if profile:
-            return frozenset({"side effects"}), profile
-        return _all_harms(), None
-    return (profile or _serious_harms()), None
+        return side_effect_names(), profile or None
+    return profile or aspect_names(family="harm"), None
 
 
 def _sentence_harms(claims: list[Span]) -> set[str]:
@@ -225,7 +240,7 @@ def _sentence_harms(claims: list[Span]) -> set[str]:
 
 @dataclass(frozen=True)
 class _Pair:
-    key: tuple[int, int, int, int]
+    key: tuple[int, ...]
     rule_id: str
     assurance: Span
     other: Span
@@ -248,8 +263,9 @@ def _risk_pairs(
 ) -> list[_Pair]:
     """Stated risks that contradict an assurance; see ``_targets``.
 
-    Risks stated only for misuse or excess do not contradict an absolute assurance ("safe",
-    "no risk of overdose" are about proper use) but do contradict a comparison with a drug class.
+    The partner is the risk in the same sentence, else a serious one before a mild one; for an
+    absolute assurance ("safe", "no risk of overdose", which speak of proper use) a risk stated
+    for any use before one stated only for misuse or excess; then the nearest.
     """
     targets, profile = _targets(assurance)
     absolute = claim_rule(assurance).get("assurance") == "absolute"
@@ -260,12 +276,17 @@ def _risk_pairs(
             continue
         if risk.start_char < assurance.end_char and assurance.start_char < risk.end_char:
             continue
-        if absolute and is_conditional(risk):
-            continue
         if profile and not (_sentence_harms(by_sentence[other_index]) & profile):
             continue
+        info = aspect_named(risk._.aspect)
         distance = abs(other_index - index)
-        key = (int(distance > 0), 0, distance, other_index)
+        key = (
+            int(distance > 0),
+            int(info is None or not info.serious),
+            int(absolute and is_conditional(risk)),
+            distance,
+            other_index,
+        )
         pairs.append(_Pair(key, rule_id, assurance, risk, other_index))
     return pairs
 
@@ -282,30 +303,35 @@ def _pairs_for(
     for claim in claims:
         mode = claim_rule(claim).get("assurance")
         if claim.label_ == "risk" and claim._.polarity == "lower":
+            # "side effects are rare" is contradicted by any serious or common harm.
+            covered = side_effect_names() | aspect_names(family="harm")
+            same = covered if claim._.aspect == "side effects" else {claim._.aspect}
             pairs += [
                 _Pair(
-                    (int(j != index), 0, abs(j - index), j),
+                    (int(j != index), 0, 0, abs(j - index), j),
                     "FINDING.CONTRADICTION.LOW_HIGH",
                     claim,
                     risk,
                     j,
                 )
                 for j, risk in risks
-                if risk._.polarity == "higher" and risk._.aspect == claim._.aspect
+                if risk._.polarity == "higher" and risk._.aspect in same
             ]
         if mode in ("absolute", "comparative"):
             pairs += _risk_pairs(index, claim, risks, by_sentence)
         if mode in ("use", "absolute") and claim._.polarity == "present":
-            # A refusal to call the product safe outranks a refusal in general.
+            # Use advice meets any refusal, the one to call it safe first; a claim that the
+            # product is safe meets only a refusal to call it safe.
             pairs += [
                 _Pair(
-                    (int(j != index), int(denial._.aspect != "safety"), abs(j - index), j),
+                    (int(j != index), int(denial._.aspect != "safety"), 0, abs(j - index), j),
                     "FINDING.CONTRADICTION.REGULATORY_USE",
                     claim,
                     denial,
                     j,
                 )
                 for j, denial in denials
+                if mode == "use" or denial._.aspect == "safety"
             ]
     return pairs
 

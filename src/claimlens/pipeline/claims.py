@@ -59,6 +59,7 @@ class Aspect:
     name: str
     family: str  # harm | condition
     serious: bool
+    side_effect: bool  # a symptom that contradicts "no side effects"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,12 @@ def _lexicon() -> _Lexicon:
     aspect_rules = [r for r in rules if r.kind == "aspect"]
     comparator_rules = [r for r in rules if r.kind == "comparator"]
     aspects = {
-        f"g{i}": Aspect(r.get("aspect"), r.get("family"), bool(r.get("serious")))
+        f"g{i}": Aspect(
+            r.get("aspect"),
+            r.get("family"),
+            bool(r.get("serious")),
+            bool(r.get("side_effect")) or r.get("family") == "condition",
+        )
         for i, r in enumerate(aspect_rules)
     }
     return _Lexicon(
@@ -104,6 +110,19 @@ def find_aspects(text: str) -> Iterator[tuple[int, int, Aspect]]:
 
 def aspect_named(name: str | None) -> Aspect | None:
     return _lexicon().by_name.get(name) if name else None
+
+
+def aspect_names(*, family: str | None = None, serious: bool | None = None) -> frozenset[str]:
+    """Names of the aspects with the given family and seriousness."""
+    return frozenset(
+        a.name
+        for a in _lexicon().by_name.values()
+        if (family is None or a.family == family) and (serious is None or a.serious == serious)
+    )
+
+
+def side_effect_names() -> frozenset[str]:
+    return frozenset(a.name for a in _lexicon().by_name.values() if a.side_effect)
 
 
 def comparator_profile(comparator: str | None) -> frozenset[str] | None:
@@ -145,16 +164,17 @@ def _clause_start(text: str, end: int) -> int:
 def is_qualified(claim: Span, since: int | None = None) -> bool:
     """Whether the writer distances themselves from the claim.
 
-    Attributions ("users report", "is considered") count anywhere earlier in the sentence,
-    softeners ("may", "potential", "can help") only earlier in the claim's own clause. With
-    ``since`` (a character offset), only words after it count: the modal after an appeal
+    Attributions ("users report", "is considered", "according to") count anywhere in the
+    sentence, softeners ("may", "potential", "can help") only earlier in the claim's own clause.
+    With ``since`` (a character offset), only words after it count: the modal after an appeal
     ("research suggests that it may ...").
     """
     sent = claim.sent
     text = sent.text
-    end = claim.start_char - sent.start_char
+    # The claim's own first word counts too: the modal of "may ease joint stiffness".
+    end = claim[0].idx + len(claim[0]) - sent.start_char
     begin = 0 if since is None else max(0, since - sent.start_char)
-    if _modifier("qualifier", "sentence").search(text, begin, end):
+    if _modifier("qualifier", "sentence").search(text, begin):
         return True
     clause = max(begin, _clause_start(text, end))
     return bool(_modifier("qualifier", "clause").search(text, clause, end))
@@ -318,7 +338,7 @@ class ClaimTagger:
         if rule.kind not in ("safety", "comparative"):
             return None
         regex = _lexicon().comparator_regex
-        after = regex.search(text, end, min(sent.end_char, end + 80))
+        after = regex.search(text, end, min(sent.end_char, end + 120))
         if after:
             return after.group().lower()
         for match in regex.finditer(text, sent.start_char, sent.end_char):
