@@ -179,3 +179,20 @@ def test_blocks_from_ingest_override_lines(nlp):
     assert [b.label_ for b in doc.spans[extensions.BLOCKS]] == ["heading", "paragraph", "heading"]
     # without the ingest blocks, the same line is one sentence: no punctuation after "Dosage"
     assert read(nlp, text)[0][0] == "Dosage  Take 2 g daily."
+
+
+def test_wrapped_lines_and_table_rows_are_not_headings(nlp):
+    text = (
+        "Ginseng Basics\n"
+        "Ginseng is sold for energy, although the trials that\n"
+        "support it are small.\n"
+        "| Form | Dose |\n"
+        "Energy Claims\n"
+    )
+    assert [(sentence, block) for sentence, block, _ in read(nlp, text)] == [
+        ("Ginseng Basics", "title"),
+        ("Ginseng is sold for energy, although the trials that", "paragraph"),
+        ("support it are small.", "paragraph"),
+        ("| Form | Dose |", "paragraph"),
+        ("Energy Claims", "heading"),
+    ]

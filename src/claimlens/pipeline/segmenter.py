@@ -25,9 +25,9 @@ from claimlens.document import Block
 
 # --- sentence ends inside a block ----------------------------------------------------------
 
-# Sentence-final punctuation (ellipses included), then closing quotes/brackets and citation
-# marks such as "[3]" or "[2, 5-7]", then horizontal space, and a next sentence that opens with
-# an upper-case letter or a digit (possibly behind an opening quote or bracket).
+# Sentence-final punctuation (ellipses included), then closing quotes/brackets and note marks,
+# then horizontal space, and a next sentence that opens with an upper-case letter or a digit
+# (possibly behind an opening quote or bracket, a currency sign or a footnote mark).
 _CLOSERS = r"[\"'”’»)\]]*"
 # Note marks after a full stop: "[3]", "[2, 5-7]", superscripts "¹²", "*", "†".
 _CITATION = r"(?:\[\d+(?:\s?[-–,]\s?\d+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*|[*†‡]+)"
@@ -35,7 +35,7 @@ _SENTENCE_END = re.compile(
     r"(?P<stop>[.!?…]+)"
     rf"(?P<close>{_CLOSERS}(?:{_CITATION}{_CLOSERS})*)"
     r"[^\S\r\n]+"
-    r"(?P<next>[\"'“‘«(\[]*[$£€#]?(?P<word>[A-Z0-9À-ÖØ-Þ][\w’'-]*))"
+    r"(?P<next>[\"'“‘«(\[]*[$£€#*†‡]?(?P<word>[A-Z0-9À-ÖØ-Þ][\w’'-]*))"
 )
 # How far back to look for the word before a full stop (abbreviations are short).
 _WORD_BEFORE_WINDOW = 40
@@ -160,6 +160,8 @@ def _line_kind(line: str, first: bool, runs_on: bool) -> str:
         return "title" if first else "heading"
     if _LIST_ITEM.match(line):
         return "list_item"
+    if line.startswith("|"):
+        return "paragraph"  # a table row
     if _is_heading_like(line, runs_on):
         return "title" if first else "heading"
     return "paragraph"
