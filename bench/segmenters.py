@@ -139,15 +139,19 @@ def candidates() -> dict[str, Segmenter]:
     }
 
 
-def chars_per_second(run: Callable[[str], object], texts: list[str], rounds: int = 3) -> float:
-    """Best of ``rounds`` passes over ``texts``: the least disturbed by other processes."""
-    best = float("inf")
+def chars_per_second(
+    runs: list[Callable[[str], object]], texts: list[str], rounds: int = 5
+) -> list[float]:
+    """Best of ``rounds`` passes for each run, the runs alternating within every round so that
+    load from other processes hits them alike."""
+    best = [float("inf")] * len(runs)
     for _ in range(rounds):
-        started = time.perf_counter()
-        for text in texts:
-            run(text)
-        best = min(best, time.perf_counter() - started)
-    return sum(map(len, texts)) / best
+        for i, run in enumerate(runs):
+            started = time.perf_counter()
+            for text in texts:
+                run(text)
+            best[i] = min(best[i], time.perf_counter() - started)
+    return [sum(map(len, texts)) / seconds for seconds in best]
 
 
 def main() -> None:
@@ -161,7 +165,7 @@ def main() -> None:
     blank = spacy.blank("en")
     print(
         f"speed over {sum(map(len, texts)):,} chars ({'seed articles' if seeds else 'labelled'}"
-        f" x{args.repeat}); share = chars/s over blank tokenisation timed just before\n"
+        f" x{args.repeat}); share = chars/s over blank tokenisation timed alternately with it\n"
     )
     print(
         "| segmenter | hand-labelled P / R / F1 | seeds P / R / F1 | cross-line sentences "
@@ -171,8 +175,7 @@ def main() -> None:
     for name, segment in candidates().items():
         on_labelled = score(segment, labelled)
         on_seeds = score(segment, seeds)
-        baseline = chars_per_second(blank, texts)
-        speed = chars_per_second(segment, texts)
+        baseline, speed = chars_per_second([blank, segment], texts)
         print(
             f"| {name} | {_prf(on_labelled)} | {_prf(on_seeds) if seeds else 'n/a'} "
             f"| {on_labelled.cross_line + on_seeds.cross_line} | {speed:,.0f} | {baseline:,.0f} "
