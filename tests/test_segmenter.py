@@ -95,6 +95,10 @@ def test_added_by_name_to_blank_english(nlp):
             ],
         ),
         (
+            "Ask Mia Cole, Pharm.D. She checks labels for the Ph.D. Kratom Project.",
+            ["Ask Mia Cole, Pharm.D.", "She checks labels for the Ph.D. Kratom Project."],
+        ),
+        (
             "Written by R. J. Ames, M.D. and staff. Fact-checked... mostly. See you!",
             ["Written by R. J. Ames, M.D. and staff.", "Fact-checked... mostly.", "See you!"],
         ),

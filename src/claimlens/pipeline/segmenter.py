@@ -71,7 +71,6 @@ _SENTENCE_OPENERS = _words(
 )
 # Lower-case words after which a capitalised initial is part of a name ("by J. Smith").
 _NAME_INTRODUCERS = _words("by and of with from to for & dr prof mr mrs ms")
-_DOTTED_ACRONYM = re.compile(r"^(?:[a-z]\.)+[a-z]$")  # u.s, a.m, ph.d (lower-cased)
 
 
 def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
@@ -88,13 +87,23 @@ def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
         return False
     if lowered in _BEFORE_NUMBER:
         return not next_word[0].isdigit()
-    if _DOTTED_ACRONYM.match(lowered):
+    if _is_dotted_abbreviation(lowered):
         return opens_sentence
     if len(word) == 1 and word.isupper():
         return opens_sentence or _follows_common_word(words[-2] if len(words) > 1 else "")
     if word.isdigit():
         return not _is_line_label(text, match.start() - len(word))  # "1. Mix", "Step 2. Drink"
     return True
+
+
+def _is_dotted_abbreviation(word: str) -> bool:
+    """ "u.s", "a.m", "ph.d", "pharm.d" (lower-cased, final dot cut), not "fda.gov" or "2.5"."""
+    parts = word.split(".")
+    return (
+        len(parts) > 1
+        and all(part.isalpha() and len(part) <= 5 for part in parts)
+        and any(len(part) == 1 for part in parts)
+    )
 
 
 def _is_line_label(text: str, offset: int) -> bool:
@@ -108,14 +117,9 @@ def _follows_common_word(previous: str) -> bool:
     return previous.isalpha() and previous.islower() and previous not in _NAME_INTRODUCERS
 
 
-def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int]:
-    """Offsets where a new sentence starts inside ``text[start:end]`` (line breaks aside)."""
-    end = len(text) if end is None else end
-    return [
-        m.start("next")
-        for m in _SENTENCE_END.finditer(text, start, end)
-        if _is_sentence_end(text, m)
-    ]
+def sentence_ends(text: str) -> list[int]:
+    """Offsets where a new sentence starts inside a line of ``text`` (line starts aside)."""
+    return [m.start("next") for m in _SENTENCE_END.finditer(text) if _is_sentence_end(text, m)]
 
 
 # --- blocks from lines ---------------------------------------------------------------------
@@ -180,14 +184,8 @@ def _contains(offsets: Sequence[int], start: int, end: int) -> bool:
     return bisect_right(offsets, start) < bisect_left(offsets, end)
 
 
-def derive_blocks(
-    text: str,
-    ends: Sequence[int] | None = None,
-    lines: Sequence[tuple[int, int]] | None = None,
-) -> list[Block]:
+def _derive_blocks(text: str, ends: Sequence[int], lines: Sequence[tuple[int, int]]) -> list[Block]:
     """One block per non-blank line, typed title / heading / list_item / paragraph."""
-    ends = sentence_ends(text) if ends is None else ends
-    lines = _lines(text) if lines is None else lines
     blocks = []
     for index, (start, end) in enumerate(lines):
         continued = index + 1 < len(lines) and text[lines[index + 1][0]].islower()
@@ -216,7 +214,7 @@ def _given_blocks(
             spans.append((start, end, kind))
     spans.sort()
     starts = [s for s, _, _ in spans]
-    for block in derive_blocks(text, ends, lines):
+    for block in _derive_blocks(text, ends, lines):
         i = bisect_right(starts, block.start) - 1
         if i < 0 or spans[i][1] <= block.start:
             spans.append((block.start, block.end, block.kind))
@@ -229,7 +227,8 @@ def _given_blocks(
 
 def sentence_bounds(sent: Span) -> tuple[int, int]:
     """The ``(start_char, end_char)`` a reviewer reads: no surrounding space, no list marker."""
-    start, end = text_bounds(sent.text, 0, len(sent.text))
+    text = sent.text
+    start, end = text_bounds(text, 0, len(text))
     return sent.start_char + start, sent.start_char + end
 
 
@@ -253,7 +252,7 @@ class ClaimlensSegmenter:
         lines = _lines(text)
         given = doc._.cl_blocks
         blocks = (
-            _given_blocks(text, given, ends, lines) if given else derive_blocks(text, ends, lines)
+            _given_blocks(text, given, ends, lines) if given else _derive_blocks(text, ends, lines)
         )
         if not blocks:
             return doc
