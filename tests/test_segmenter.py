@@ -200,3 +200,9 @@ def test_wrapped_lines_and_table_rows_are_not_headings(nlp):
         ("| Form | Dose |", "paragraph"),
         ("Energy Claims", "heading"),
     ]
+
+
+def test_whitespace_only_text_still_has_sentence_boundaries(nlp):
+    doc = nlp("  \n\t\n  ")
+    sents = list(doc.sents)  # later components iterate sentences on every document
+    assert len(sents) == 1 and sentence_bounds(sents[0])[0] == sentence_bounds(sents[0])[1]

@@ -254,7 +254,8 @@ class ClaimlensSegmenter:
         blocks = (
             _given_blocks(text, given, ends, lines) if given else _derive_blocks(text, ends, lines)
         )
-        if not blocks:
+        if not blocks:  # only whitespace: one sentence without a block
+            _set_sentence_starts(doc, np.zeros(1, dtype=np.int64))
             return doc
         block_starts = np.fromiter((b.start for b in blocks), dtype=np.int64, count=len(blocks))
         starts = np.union1d(block_starts, [*(s for s, _ in lines), *ends]).astype(np.int64)
@@ -263,9 +264,7 @@ class ClaimlensSegmenter:
         tokens, first = np.unique(tokens, return_index=True)  # one start per token
         owners = np.searchsorted(block_starts, starts[first], side="right") - 1
         tokens[0] = 0  # leading whitespace belongs to the first sentence
-        sent_start = np.full(len(doc), -1, dtype=np.int64)
-        sent_start[tokens] = 1
-        doc.from_array([SENT_START], sent_start.astype(np.uint64).reshape(-1, 1))
+        _set_sentence_starts(doc, tokens)
         self._annotate(doc, blocks, tokens.tolist(), owners.tolist())
         return doc
 
@@ -279,6 +278,13 @@ class ClaimlensSegmenter:
         doc.spans[extensions.BLOCKS] = [
             doc.char_span(b.start, b.end, label=b.kind, alignment_mode="expand") for b in blocks
         ]
+
+
+def _set_sentence_starts(doc: Doc, tokens: np.ndarray) -> None:
+    """Exactly the given tokens start sentences; every other token is marked as not starting."""
+    sent_start = np.full(len(doc), -1, dtype=np.int64)
+    sent_start[tokens] = 1
+    doc.from_array([SENT_START], sent_start.astype(np.uint64).reshape(-1, 1))
 
 
 @Language.factory("claimlens_segmenter")
