@@ -33,7 +33,7 @@ def only_sentence(nlp, text):
         ("Peppermint oil may relieve tension headaches.", "possible", "may"),
         ("Lavender oil could potentially calm anxiety.", "possible", "could"),
         ("Early research suggests that zinc shortens colds.", "probable", "suggests"),
-        ("Ashwagandha is believed to lower stress.", "probable", "is believed to"),
+        ("Ashwagandha is believed to lower stress.", "probable", "believed to"),
         ("Elderberry appears to ease flu symptoms.", "probable", "appears"),
         ("Turmeric is clinically proven to cure arthritis.", "certain", "clinically proven"),
         ("This detox tea is 100% guaranteed to work.", "certain", "guaranteed"),
@@ -111,3 +111,10 @@ def test_seed_articles_are_graded(seeds_dir: Path, nlp):
         for sent in sentences:
             if sent.text.rstrip().endswith("?"):
                 assert sent._.certainty in ("possible", "doubtful")
+
+
+@pytest.mark.parametrize("rule", [r for r in load_rules("hedges").rules if r.patterns], ids=str)
+def test_every_rule_finds_its_own_example(nlp, rule):
+    """Cues are only tried at tokens flagged as possible starts: each rule must survive that."""
+    doc = nlp(rule.example)
+    assert rule.id in {span._.rule_id for span in doc.spans[extensions.HEDGES]}

@@ -3,6 +3,7 @@
 import pytest
 import spacy
 
+from claimlens.pipeline.hedges import find_cues
 from claimlens.rules import load_rules
 
 
@@ -59,3 +60,11 @@ def test_without_hedge_component_every_causal_claim_is_direct():
     nlp.add_pipe("claimlens_strength")
     doc = nlp("Magnesium may reduce muscle cramps.")
     assert doc[:]._.claim_strength == "direct_causal"
+
+
+@pytest.mark.parametrize("rule", [r for r in load_rules("strength").rules if r.patterns], ids=str)
+def test_every_rule_finds_its_own_example(nlp, rule):
+    """Cues are only tried at tokens flagged as possible starts: each rule must survive that."""
+    tagger = nlp.get_pipe("claimlens_strength")
+    matches = find_cues(nlp(rule.example), tagger.matchers)
+    assert rule.id in {match.rule.id for found in matches for match in found}

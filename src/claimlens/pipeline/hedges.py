@@ -1,19 +1,23 @@
 """Certainty cues and per-sentence certainty grades (component ``claimlens_hedges``).
 
-One compiled regex per cue label runs over ``doc.text``; matches are mapped to sentences by
-bisecting sentence start offsets, so the cost does not grow with a Python loop per token.
-The grading policy is described in ``rules/hedges.json``.
+Cue regexes are tried only where a token can begin a cue (a vocabulary flag, so the check is
+done once per word form), matches are mapped to sentences by bisecting sentence start offsets,
+and nothing loops over every token in Python. The grading policy is in ``rules/hedges.json``.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import regex
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from claimlens import extensions
 from claimlens.rules import Rule, load_rules
@@ -25,6 +29,7 @@ CUE_LABELS = ("hedge", "booster", "negation", "conditional")
 
 # A negation this close before a booster ("not 100% safe", "never been proven") cancels it.
 _NEGATION_REACH = re.compile(r"^\s*(?:[\w-]+\s+){0,3}$")
+_NEGATION_REACH_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -35,9 +40,17 @@ class RuleMatch:
 
 
 class RuleRegex:
-    """All patterns of some rules as one alternation; each match reports the rule it came from."""
+    """All patterns of some rules as one alternation; each match reports the rule it came from.
 
-    def __init__(self, rules: Iterable[Rule]):
+    Scanning a whole text with a long alternation costs more than tokenising it, so the regex
+    is only tried at tokens whose word form can begin a match. Whether it can is a lexeme flag
+    on ``vocab``, computed once per word form by a partial match of the form followed by a space
+    or a hyphen. So a pattern must start where a token starts, its first word must end there
+    too ("n't" and "cannot" are matched from spaCy's tokens "n't" and "can"), and it must not
+    open with a positive lookbehind (the form is tested without what precedes it).
+    """
+
+    def __init__(self, vocab: Vocab, rules: Iterable[Rule]):
         self.rules = tuple(rule for rule in rules if rule.patterns)
         alternatives = []
         for index, rule in enumerate(self.rules):
@@ -45,19 +58,56 @@ class RuleRegex:
             if not rule.get("ignore_case", True):
                 body = f"(?-i:{body})"
             alternatives.append(f"(?P<r{index}>{body})")
-        self.regex = re.compile("|".join(alternatives) or r"(?!x)x", re.IGNORECASE)
+        source = "|".join(alternatives) or r"(?!x)x"
+        self.regex = re.compile(source, re.IGNORECASE)
+        self.flag = vocab.add_flag(_PrefixTest(source))
 
-    def finditer(self, text: str) -> Iterator[RuleMatch]:
-        for match in self.regex.finditer(text):
-            if match.end() > match.start():
-                yield RuleMatch(match.start(), match.end(), self.rules[int(match.lastgroup[1:])])
+    def finditer(self, text: str, starts: Iterable[int]) -> Iterator[RuleMatch]:
+        """Non-overlapping matches in ``text``, left to right, tried at candidate ``starts``."""
+        end_of_last = 0
+        for start in starts:
+            if start < end_of_last:
+                continue
+            match = self.regex.match(text, start)
+            if match and match.end() > start:
+                end_of_last = match.end()
+                yield RuleMatch(start, end_of_last, self.rules[int(match.lastgroup[1:])])
+
+
+def find_cues(doc: Doc, matchers: Sequence[RuleRegex]) -> list[list[RuleMatch]]:
+    """The matches of each matcher in ``doc``, reading every matcher's token flags at once."""
+    columns = doc.to_array([*(matcher.flag for matcher in matchers), IDX])
+    columns = columns.reshape(len(doc), len(matchers) + 1)
+    text = extensions.doc_text(doc)
+    return [
+        list(matcher.finditer(text, columns[columns[:, i] == 1, -1].tolist()))
+        for i, matcher in enumerate(matchers)
+    ]
+
+
+class _PrefixTest:
+    """Lexeme flag getter: can a match of ``source`` begin with this word form?"""
+
+    def __init__(self, source: str):
+        self.source = source
+        self._regex = regex.compile(source, regex.IGNORECASE | regex.V0)
+
+    def __call__(self, word: str) -> bool:
+        return any(self._regex.match(word + end, partial=True) for end in (" ", "-"))
 
 
 def sentence_spans(doc: Doc) -> list[Span]:
-    """The sentences of ``doc``; a doc without sentence annotation is one sentence."""
-    if doc.has_annotation("SENT_START"):
-        return list(doc.sents)
-    return [doc[:]]
+    """The sentences of ``doc`` (as ``doc.sents``); without sentence annotation, one sentence.
+
+    Read from the SENT_START array: ``doc.sents`` and ``has_annotation`` build a Python
+    object per token, which costs more than the components themselves.
+    """
+    if len(doc) == 0:
+        return [doc[:]]
+    starts = np.flatnonzero(doc.to_array(SENT_START).astype(np.int64) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return [doc[start:end] for start, end in zip(starts, [*starts[1:], len(doc)], strict=True)]
 
 
 def sentence_index(starts: list[int], char: int) -> int:
@@ -65,10 +115,11 @@ def sentence_index(starts: list[int], char: int) -> int:
     return max(bisect_right(starts, char) - 1, 0)
 
 
-def _is_negated(booster: RuleMatch, negations: list[RuleMatch], text: str) -> bool:
+def _is_negated(booster: RuleMatch, negation_ends: list[int], text: str) -> bool:
+    first = bisect_left(negation_ends, booster.start - _NEGATION_REACH_CHARS)
+    last = bisect_right(negation_ends, booster.start)
     return any(
-        neg.end <= booster.start and _NEGATION_REACH.match(text[neg.end : booster.start])
-        for neg in negations
+        _NEGATION_REACH.match(text[end : booster.start]) for end in negation_ends[first:last]
     )
 
 
@@ -79,20 +130,21 @@ def _overlaps(match: RuleMatch, others: Iterable[RuleMatch]) -> bool:
 class HedgeTagger:
     """Marks hedge/booster/negation/conditional cues and grades every sentence's certainty."""
 
-    def __init__(self, rule_file: str = "hedges"):
+    def __init__(self, vocab: Vocab, rule_file: str = "hedges"):
         rules = load_rules(rule_file).rules
-        self.matchers = {
-            label: RuleRegex(rule for rule in rules if rule.kind == label) for label in CUE_LABELS
-        }
+        self.matchers = [
+            RuleRegex(vocab, (rule for rule in rules if rule.kind == label)) for label in CUE_LABELS
+        ]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        found = {label: list(matcher.finditer(text)) for label, matcher in self.matchers.items()}
+        text = extensions.doc_text(doc)
+        found = dict(zip(CUE_LABELS, find_cues(doc, self.matchers), strict=True))
         doubtful = [m for m in found["hedge"] if m.rule.get("grade") == "doubtful"]
+        negation_ends = sorted(m.end for m in found["negation"])
         found["booster"] = [
             m
             for m in found["booster"]
-            if not _is_negated(m, found["negation"], text) and not _overlaps(m, doubtful)
+            if not _is_negated(m, negation_ends, text) and not _overlaps(m, doubtful)
         ]
 
         sentences = sentence_spans(doc)
@@ -126,4 +178,4 @@ class HedgeTagger:
 @Language.factory("claimlens_hedges")
 def make_hedges(nlp: Language, name: str) -> HedgeTagger:
     extensions.register()
-    return HedgeTagger()
+    return HedgeTagger(nlp.vocab)
