@@ -32,6 +32,7 @@ from claimlens.pipeline.claims import (
     is_qualified,
     side_effect_names,
 )
+from claimlens.pipeline.hedges import sentence_spans
 
 KINDS = ("unsupported", "contradiction")
 SEVERITIES = ("low", "medium", "high")
@@ -59,8 +60,20 @@ class _Sentences:
     """Sentence lookup by character offset, ids and paragraphs."""
 
     def __init__(self, doc: Doc) -> None:
-        self.sents = list(doc.sents)
+        self.sents = sentence_spans(doc)
         self.starts = [s.start_char for s in self.sents]
+        self.text = extensions.doc_text(doc)
+        self._conditional: dict[int, bool] = {}
+
+    def text_of(self, index: int) -> str:
+        sent = self.sents[index]
+        return self.text[sent.start_char : sent.end_char]
+
+    def conditional(self, index: int) -> bool:
+        """Whether the sentence states its risks only for misuse or excess."""
+        if index not in self._conditional:
+            self._conditional[index] = is_conditional(self.sents[index])
+        return self._conditional[index]
 
     def index(self, span: Span) -> int:
         return bisect_right(self.starts, span.start_char) - 1
@@ -104,7 +117,7 @@ def _appeals(doc: Doc, claims: list[Span]) -> list[tuple[Span, str]]:
 
 
 def _unsupported_reason(
-    claim: Span, appeals: list[tuple[Span, str]]
+    claim: Span, sent: Span, appeals: list[tuple[Span, str]]
 ) -> tuple[str, Span | None] | None:
     """The finding rule a claim fires, with the appeal it leans on, or None."""
     strength = claim_rule(claim).get("strength")
@@ -117,10 +130,10 @@ def _unsupported_reason(
         before = [a for a, _ in appeals if a.end_char <= claim.start_char]
         appeal = before[-1] if before else appeals[0][0]
         since = appeal.end_char if before else None
-        if not is_qualified(claim, since=since):
+        if not is_qualified(claim, sent, since=since):
             return "FINDING.UNSUPPORTED.VAGUE_APPEAL", appeal
         return None
-    if strength == "strong" and not is_qualified(claim):
+    if strength == "strong" and not is_qualified(claim, sent):
         return "FINDING.UNSUPPORTED.NO_EVIDENCE", None
     return None
 
@@ -142,9 +155,7 @@ def _supported(
     if aspect_named(aspect) is None:  # a generic claim (efficacy, dosage...)
         return bool(evidence_sents)
     return any(
-        a.name == aspect
-        for i in evidence_sents
-        for _, _, a in find_aspects(sentences.sents[i].text)
+        a.name == aspect for i in evidence_sents for _, _, a in find_aspects(sentences.text_of(i))
     )
 
 
@@ -158,7 +169,7 @@ def _unsupported(
             continue
         appeals = _appeals_in(doc, claims, sentences.sents[index])
         for claim in claims:
-            reason = _unsupported_reason(claim, appeals)
+            reason = _unsupported_reason(claim, sentences.sents[index], appeals)
             if reason is None:
                 continue
             rule_id, appeal = reason
@@ -256,6 +267,7 @@ def _risk_rule(assurance: Span) -> str:
 
 
 def _risk_pairs(
+    sentences: _Sentences,
     index: int,
     assurance: Span,
     risks: list[tuple[int, Span]],
@@ -283,7 +295,7 @@ def _risk_pairs(
         key = (
             int(distance > 0),
             int(info is None or not info.serious),
-            int(absolute and is_conditional(risk)),
+            int(absolute and sentences.conditional(other_index)),
             distance,
             other_index,
         )
@@ -292,6 +304,7 @@ def _risk_pairs(
 
 
 def _pairs_for(
+    sentences: _Sentences,
     index: int,
     claims: list[Span],
     risks: list[tuple[int, Span]],
@@ -318,7 +331,7 @@ def _pairs_for(
                 if risk._.polarity == "higher" and risk._.aspect in same
             ]
         if mode in ("absolute", "comparative"):
-            pairs += _risk_pairs(index, claim, risks, by_sentence)
+            pairs += _risk_pairs(sentences, index, claim, risks, by_sentence)
         if mode in ("use", "absolute") and claim._.polarity == "present":
             # Use advice meets any refusal, the one to call it safe first; a claim that the
             # product is safe meets only a refusal to call it safe.
@@ -413,7 +426,7 @@ def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[Span]]) -
     findings = []
     reported: set[frozenset[int]] = set()
     for index, claims in ordered:
-        pairs = _pairs_for(index, claims, risks, denials, by_sentence)
+        pairs = _pairs_for(sentences, index, claims, risks, denials, by_sentence)
         if not pairs:
             continue
         best = min(pairs, key=lambda p: p.key)

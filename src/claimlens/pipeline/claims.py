@@ -21,15 +21,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+from spacy.attrs import IDX, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from claimlens import extensions
+from claimlens.pipeline.hedges import sentence_spans
 from claimlens.rules import Rule, load_rules
 
 CLAIM_TYPES = (
@@ -66,16 +70,28 @@ class Aspect:
 class _Lexicon:
     """Aspects and comparators, each rule one named group of a single regex."""
 
-    aspect_regex: re.Pattern[str]
+    # Speed: all case-insensitive aspect patterns form one flat alternation whose branches open
+    # with a literal (``re`` skips those cheaply), run on lower-cased text; case-sensitive ones
+    # ("OD") run on the text as written. A mention is then named by its rule's own regex.
+    mention_regex: re.Pattern[str]
+    cased_mention_regex: re.Pattern[str]
+    aspect_regexes: tuple[tuple[re.Pattern[str], Aspect], ...]
     aspects: dict[str, Aspect]  # group name -> aspect
     by_name: dict[str, Aspect]
     comparator_regex: re.Pattern[str]
     profiles: dict[str, frozenset[str]]  # group name -> harms the comparator is known for
 
 
-def _group_regex(rules: list[Rule]) -> re.Pattern[str]:
-    groups = (f"(?P<g{i}>{'|'.join(rule.patterns)})" for i, rule in enumerate(rules))
-    return re.compile("|".join(groups), re.IGNORECASE)
+def _group_regex(
+    rules: list[Rule], *, cased: bool | None = None, flags: int = 0
+) -> re.Pattern[str]:
+    """One named group per rule; with ``cased``, only the (non-)case-sensitive patterns."""
+    groups = []
+    for i, rule in enumerate(rules):
+        patterns = [p for p in rule.patterns if cased is None or ("(?-i:" in p) == cased]
+        if patterns:
+            groups.append(f"(?P<g{i}>{'|'.join(patterns)})")
+    return re.compile("|".join(groups) or r"(?!x)x", flags)
 
 
 @cache
@@ -93,18 +109,44 @@ def _lexicon() -> _Lexicon:
         for i, r in enumerate(aspect_rules)
     }
     return _Lexicon(
-        aspect_regex=_group_regex(aspect_rules),
+        mention_regex=re.compile(
+            r"\b(?:"
+            + "|".join(
+                p.removeprefix("\\b") for r in aspect_rules for p in r.patterns if "(?-i:" not in p
+            )
+            + ")"
+        ),
+        cased_mention_regex=_group_regex(aspect_rules, cased=True),
+        aspect_regexes=tuple(
+            (re.compile("|".join(r.patterns), re.IGNORECASE), aspects[f"g{i}"])
+            for i, r in enumerate(aspect_rules)
+        ),
         aspects=aspects,
         by_name={a.name: a for a in aspects.values()},
-        comparator_regex=_group_regex(comparator_rules),
+        comparator_regex=_group_regex(comparator_rules, flags=re.IGNORECASE),
         profiles={f"g{i}": frozenset(r.get("profile", ())) for i, r in enumerate(comparator_rules)},
     )
+
+
+def _lower(text: str) -> str:
+    """Lower-cased text with the same offsets (a character whose lower case is longer stays)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+@cache
+def _aspect_of(mention: str) -> Aspect:
+    return next(aspect for regex, aspect in _lexicon().aspect_regexes if regex.fullmatch(mention))
 
 
 def find_aspects(text: str) -> Iterator[tuple[int, int, Aspect]]:
     """Topic mentions in ``text`` as (start, end, aspect)."""
     lexicon = _lexicon()
-    for match in lexicon.aspect_regex.finditer(text):
+    for match in lexicon.mention_regex.finditer(_lower(text)):
+        yield match.start(), match.end(), _aspect_of(match.group())
+    for match in lexicon.cased_mention_regex.finditer(text):
         yield match.start(), match.end(), lexicon.aspects[match.lastgroup]
 
 
@@ -161,7 +203,7 @@ def _clause_start(text: str, end: int) -> int:
     return starts[-1] if starts else 0
 
 
-def is_qualified(claim: Span, since: int | None = None) -> bool:
+def is_qualified(claim: Span, sent: Span, since: int | None = None) -> bool:
     """Whether the writer distances themselves from the claim.
 
     Attributions ("users report", "is considered", "according to") count anywhere in the
@@ -169,8 +211,7 @@ def is_qualified(claim: Span, since: int | None = None) -> bool:
     With ``since`` (a character offset), only words after it count: the modal after an appeal
     ("research suggests that it may ...").
     """
-    sent = claim.sent
-    text = sent.text
+    text = extensions.doc_text(claim.doc)[sent.start_char : sent.end_char]
     # The claim's own first word counts too: the modal of "may ease joint stiffness".
     end = claim[0].idx + len(claim[0]) - sent.start_char
     begin = 0 if since is None else max(0, since - sent.start_char)
@@ -180,26 +221,28 @@ def is_qualified(claim: Span, since: int | None = None) -> bool:
     return bool(_modifier("qualifier", "clause").search(text, clause, end))
 
 
-def is_conditional(claim: Span) -> bool:
-    """Whether a risk is stated only for misuse or excess (``CONDITION.*`` rules)."""
-    return bool(_modifier("condition").search(claim.sent.text))
+def is_conditional(sent: Span) -> bool:
+    """Whether the sentence states its risks only for misuse or excess (``CONDITION.*``)."""
+    text = extensions.doc_text(sent.doc)
+    return bool(_modifier("condition").search(text, sent.start_char, sent.end_char))
 
 
 def _is_question(text: str) -> bool:
     return text.rstrip(" \t\r\n\"'”’»)").endswith("?")
 
 
-def _is_toc_entry(sent: Span, text: str) -> bool:
+def _is_toc_entry(sentence: str, text: str) -> bool:
     """A list item that repeats elsewhere (a table of contents entry and its heading)."""
-    entry = _BULLET.sub("", sent.text).strip()
+    entry = _BULLET.sub("", sentence).strip()
     return len(entry) > 3 and text.count(entry) > 1
 
 
 def _can_hold_claims(sent: Span, text: str) -> bool:
     block = sent._.block
-    if block in _NOT_CLAIM_BLOCKS or _is_question(sent.text):
+    sentence = text[sent.start_char : sent.end_char]
+    if block in _NOT_CLAIM_BLOCKS or _is_question(sentence):
         return False
-    return not (block == "list_item" and _is_toc_entry(sent, text))
+    return not (block == "list_item" and _is_toc_entry(sentence, text))
 
 
 def _document_subject(text: str) -> str | None:
@@ -233,36 +276,80 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 class ClaimTagger:
-    """Marks claim spans; see the module docstring."""
+    """Marks claim spans; see the module docstring.
 
-    def __init__(self) -> None:
+    Speed: each rule lists ``triggers``, token forms every match of it contains. Distinct token
+    forms are looked up once per document (vectorised over the ``LOWER`` array), and a rule's
+    regex runs only on the sentences holding one of its triggers.
+    """
+
+    def __init__(self, vocab: Vocab) -> None:
         rules = [r for r in _claim_rules().values() if r.kind in CLAIM_TYPES]
         self._rules = [(rule, re.compile("|".join(rule.patterns))) for rule in rules]
+        self._rules_by_form: dict[int, tuple[int, ...]] = defaultdict(tuple)
+        for index, rule in enumerate(rules):
+            for word in rule.get("triggers", ()):
+                form = vocab.strings.add(word)
+                self._rules_by_form[form] = (*self._rules_by_form[form], index)
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans[extensions.CLAIMS] = self._claims(doc) if len(doc) else []
         return doc
 
+    def _rules_by_sentence(self, doc: Doc, starts: list[int]) -> dict[int, set[int]]:
+        """Sentence index -> indices of the rules whose triggers occur in it."""
+        lower, idx = doc.to_array([LOWER, IDX]).T
+        sentence_of_token = np.searchsorted(np.asarray(starts), idx, side="right") - 1
+        forms, form_of_token = np.unique(lower, return_inverse=True)
+        rules_of_form = [self._rules_by_form.get(form, ()) for form in forms.tolist()]
+        triggering = np.array([bool(rules) for rules in rules_of_form])[form_of_token]
+        pairs = np.unique(
+            sentence_of_token[triggering] * len(forms) + form_of_token.reshape(-1)[triggering]
+        )
+        found: dict[int, set[int]] = defaultdict(set)
+        for pair in pairs.tolist():
+            sentence, form = divmod(pair, len(forms))
+            found[sentence].update(rules_of_form[form])
+        return found
+
     def _claims(self, doc: Doc) -> list[Span]:
-        text = doc.text
-        lowered = text.lower()
-        if len(lowered) != len(text):  # characters whose lower case is longer: keep offsets
-            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        sents = list(doc.sents)
+        text = extensions.doc_text(doc)
+        lowered = _lower(text)
+        sents = sentence_spans(doc)
         starts = [s.start_char for s in sents]
-        usable = [_can_hold_claims(s, text) for s in sents]
         abbreviations = self._abbreviation_aspects(doc)
         found: list[_Found] = []
-        for rule, regex in self._rules:
-            for match in regex.finditer(lowered):
-                index = bisect_right(starts, match.start()) - 1
-                if index < 0 or not usable[index] or match.end() > sents[index].end_char:
-                    continue
-                found.extend(self._targets(rule, match, sents[index], text, abbreviations))
-        return self._spans(doc, self._resolve(found, text, sents, starts))
+        for index, rule_indices in sorted(self._rules_by_sentence(doc, starts).items()):
+            sent = sents[index]
+            if not _can_hold_claims(sent, text):
+                continue
+            mentions: list[tuple[int, int, Aspect]] | None = None  # topics, found once
+            for rule_index in sorted(rule_indices):
+                rule, regex = self._rules[rule_index]
+                for match in regex.finditer(lowered, sent.start_char, sent.end_char):
+                    if mentions is None:
+                        mentions = self._mentions(text, sent, abbreviations)
+                    found.extend(self._targets(rule, match, sent, text, mentions))
+        return self._spans(doc, text, self._resolve(found, text, starts))
 
     @staticmethod
-    def _abbreviation_aspects(doc: Doc) -> dict[int, tuple[int, str]]:
+    def _mentions(
+        text: str, sent: Span, abbreviations: dict[int, tuple[int, Aspect]]
+    ) -> list[tuple[int, int, Aspect]]:
+        """Every topic mention of a sentence, abbreviations included, in text order."""
+        offset = sent.start_char
+        mentions = [
+            (offset + s, offset + e, a) for s, e, a in find_aspects(text[offset : sent.end_char])
+        ]
+        mentions += [
+            (s, e, aspect)
+            for s, (e, aspect) in abbreviations.items()
+            if offset <= s and e <= sent.end_char
+        ]
+        return sorted(mentions, key=lambda m: (m[0], m[1]))
+
+    @staticmethod
+    def _abbreviation_aspects(doc: Doc) -> dict[int, tuple[int, Aspect]]:
         """Start offset of each abbreviation use -> (end offset, aspect of its long form)."""
         if not Doc.has_extension("abbreviations"):
             return {}
@@ -271,7 +358,7 @@ class ClaimTagger:
             long_form = short._.long_form
             aspect = next(find_aspects(long_form.text), None) if long_form is not None else None
             if aspect is not None:
-                mapped[short.start_char] = (short.end_char, aspect[2].name)
+                mapped[short.start_char] = (short.end_char, aspect[2])
         return mapped
 
     def _targets(
@@ -280,7 +367,7 @@ class ClaimTagger:
         match: re.Match[str],
         sent: Span,
         text: str,
-        abbreviations: dict[int, tuple[int, str]],
+        mentions: list[tuple[int, int, Aspect]],
     ) -> Iterator[_Found]:
         """One finding per topic the trigger speaks about (or one with the rule's aspect)."""
         start, end = match.span()
@@ -295,14 +382,14 @@ class ClaimTagger:
                 text, end, stop
             )
             stop = clause.start() if clause else stop
-            topics = self._topics(text, start, stop, families, abbreviations)
+            topics = self._topics(mentions, start, stop, families)
         elif slot == "before":
             begin = max(sent.start_char, start - window)
             begin += _clause_start(text[begin:start], start - begin)
-            before = self._topics(text, begin, start, families, abbreviations)
+            before = self._topics(mentions, begin, start, families)
             topics = before[-1:]
         else:
-            topics = self._topics(text, start, end, families, abbreviations)
+            topics = self._topics(mentions, start, end, families)
         if not topics:
             if rule.get("require_aspect"):
                 return
@@ -313,24 +400,13 @@ class ClaimTagger:
 
     @staticmethod
     def _topics(
-        text: str,
-        begin: int,
-        stop: int,
-        families: set[str],
-        abbreviations: dict[int, tuple[int, str]],
+        mentions: list[tuple[int, int, Aspect]], begin: int, stop: int, families: set[str]
     ) -> list[tuple[int, int, str]]:
-        window = text[begin:stop]
-        topics = [
-            (begin + s, begin + e, a.name)
-            for s, e, a in find_aspects(window)
-            if a.family in families
+        return [
+            (s, e, a.name)
+            for s, e, a in mentions
+            if begin <= s and e <= stop and a.family in families
         ]
-        topics += [
-            (s, e, name)
-            for s, (e, name) in abbreviations.items()
-            if begin <= s and e <= stop and aspect_named(name).family in families
-        ]
-        return sorted(set(topics))
 
     @staticmethod
     def _comparator(rule: Rule, text: str, start: int, end: int, sent: Span) -> str | None:
@@ -347,9 +423,7 @@ class ClaimTagger:
         return None
 
     @staticmethod
-    def _resolve(
-        found: list[_Found], text: str, sents: list[Span], starts: list[int]
-    ) -> list[_Found]:
+    def _resolve(found: list[_Found], text: str, starts: list[int]) -> list[_Found]:
         """Drop matches that another reading explains better (see the rules' descriptions)."""
         disclaimers = [(f.start, f.end) for f in found if f.rule.kind == "disclaimer"]
         regulatory = [(f.start, f.end) for f in found if f.rule.kind == "regulatory"]
@@ -378,13 +452,13 @@ class ClaimTagger:
         return kept
 
     @staticmethod
-    def _spans(doc: Doc, found: list[_Found]) -> list[Span]:
+    def _spans(doc: Doc, text: str, found: list[_Found]) -> list[Span]:
         taken = {
             (s.start_char, s.end_char)
             for group in (extensions.HEDGES, extensions.EVIDENCE)
             for s in doc.spans.get(group, ())
         }
-        subject = _document_subject(doc.text) if found else None
+        subject = _document_subject(text) if found else None
         spans = []
         for f in sorted(found, key=lambda f: (f.start, f.end)):
             span = doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand")
@@ -409,4 +483,4 @@ class ClaimTagger:
 @Language.factory("claimlens_claims")
 def make_claims(nlp: Language, name: str) -> ClaimTagger:
     extensions.register()
-    return ClaimTagger()
+    return ClaimTagger(nlp.vocab)
