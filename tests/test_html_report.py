@@ -12,6 +12,7 @@ from claimlens.html_report import render_html, write_html_report
 from conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Playwright gives every launch a new, empty profile (its own temporary user-data dir).
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -44,18 +45,20 @@ def report(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def page(report, tmp_path_factory):
+def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is missing: `make test` installs Debian's chromium")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[*CHROMIUM_ARGS, f"--user-data-dir={tmp_path_factory.mktemp('profile')}"],
-        )
-        page = browser.new_page()
-        page.goto(report.as_uri())
-        yield page
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, report):
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    return page
 
 
 def test_article_markup_renders_as_text_and_runs_nothing(page, report):
@@ -94,7 +97,7 @@ def test_contradiction_links_jump_between_its_two_sentences(page):
     page.screenshot(path=str(ROOT / "data" / "out" / "report.png"), full_page=True)
 
 
-def test_index_sorts_by_a_column(tmp_path):
+def test_index_sorts_by_a_column(browser, tmp_path):
     texts = {
         "calm.txt": "Chamomile tea is a pleasant drink.",
         "busy.txt": HOSTILE,
@@ -104,21 +107,16 @@ def test_index_sorts_by_a_column(tmp_path):
     (out / "report.html").write_text(
         render_html(result.documents, result.sentences, result.findings), encoding="utf-8"
     )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'p'}"]
-        )
-        page = browser.new_page()
-        page.goto((out / "report.html").as_uri())
-        order = (
-            "() => Array.from(document.querySelectorAll('#index tbody tr td:first-child'))"
-            ".map(td => td.dataset.v)"
-        )
-        assert page.evaluate(order) == ["calm.txt", "busy.txt"]
-        page.click("#index th:nth-child(4)")  # contradiction count, ascending
-        page.click("#index th:nth-child(4)")  # descending
-        assert page.evaluate(order) == ["busy.txt", "calm.txt"]
-        browser.close()
+    page = browser.new_page()
+    page.goto((out / "report.html").as_uri())
+    order = (
+        "() => Array.from(document.querySelectorAll('#index tbody tr td:first-child'))"
+        ".map(td => td.dataset.v)"
+    )
+    assert page.evaluate(order) == ["calm.txt", "busy.txt"]
+    page.click("#index th:nth-child(4)")  # contradiction count, ascending
+    page.click("#index th:nth-child(4)")  # descending
+    assert page.evaluate(order) == ["busy.txt", "calm.txt"]
 
 
 def test_report_command_renders_from_written_tables(tmp_path):
