@@ -249,11 +249,12 @@ def _document_subject(text: str) -> str | None:
     """The product the article is about: the opening's word most repeated in the whole text."""
     generic = frozenset(_claim_rules()["SUBJECT.GENERIC"].get("words", ()))
     lowered = text.lower()
-    opening = {w for w in _WORD.findall(lowered[:_SUBJECT_WINDOW]) if w not in generic}
+    opening = [w for w in _WORD.findall(lowered[:_SUBJECT_WINDOW]) if w not in generic]
     if not opening:
         return None
-    counts = Counter(w for w in _WORD.findall(lowered) if w in opening)
-    return max(sorted(opening), key=lambda word: counts[word])
+    candidates = list(dict.fromkeys(opening))  # first occurrence breaks ties
+    counts = Counter(w for w in _WORD.findall(lowered) if w in set(candidates))
+    return max(candidates, key=lambda word: counts[word])
 
 
 @dataclass(frozen=True)
@@ -388,7 +389,7 @@ class ClaimTagger:
             begin += _clause_start(text[begin:start], start - begin)
             before = self._topics(mentions, begin, start, families)
             topics = before[-1:]
-        else:
+        elif "families" in rule.data:
             topics = self._topics(mentions, start, end, families)
         if not topics:
             if rule.get("require_aspect"):

@@ -1,0 +1,185 @@
+"""claimlens_claims: claim types, aspects, polarity and comparators on hand-written sentences
+and on the real seed articles (read in place from ../shared/seeds)."""
+
+import pytest
+
+from claimlens import extensions
+from claimlens.pipeline import build_pipeline
+from claimlens.pipeline.claims import CLAIM_TYPES, find_aspects
+from claimlens.rules import load_rules
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+def claims(nlp, text):
+    doc = nlp(text)
+    return list(doc.spans[extensions.CLAIMS])
+
+
+def kinds(found):
+    return {(c.label_, c._.aspect) for c in found}
+
+
+def test_safer_than_opioids_sentence_holds_comparison_and_risk(nlp):
+    text = (
+        "While safer than prescription opioids, excessive use or high doses can lead to "
+        "anxiety, paranoia, and rare respiratory depression."
+    )
+    found = claims(nlp, text)
+    comparative = [c for c in found if c.label_ == "comparative"]
+    assert comparative and comparative[0]._.polarity == "lower"
+    assert comparative[0]._.comparator == "prescription opioids"
+    assert ("risk", "respiratory depression") in kinds(found)
+    assert all(c._.polarity == "present" for c in found if c.label_ == "risk")
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "aspect", "polarity"),
+    [
+        (
+            "It offers relief without the risk of overdose, unlike opioids.",
+            "comparative",
+            "overdose",
+            "absent",
+        ),
+        (
+            "Kratom has a lower potential for addiction and dependence.",
+            "comparative",
+            "dependence",
+            "lower",
+        ),
+        ("CBD is non-addictive.", "safety", "addiction", "absent"),
+        ("This tea is completely safe for everyone.", "safety", "safety", "present"),
+        ("The supplement carries no risk of ulcers or bleeding.", "safety", "bleeding", "absent"),
+        ("Overdosing on kratom is possible.", "risk", "overdose", "present"),
+        ("It can be habit-forming when taken daily.", "risk", "addiction", "present"),
+        (
+            "The herb may carry risks of its own, including psychological dependency.",
+            "risk",
+            "dependence",
+            "present",
+        ),
+        (
+            "Side effects like hyperpigmentation are rare and typically mild.",
+            "risk",
+            "skin",
+            "lower",
+        ),
+        (
+            "Several cases of serious liver injury have been reported.",
+            "risk",
+            "liver damage",
+            "higher",
+        ),
+        ("Turmeric cures arthritis.", "efficacy", "pain", "present"),
+        ("This makes it a game-changer for people in pain.", "efficacy", "efficacy", "present"),
+        ("It targets the underlying cause of chronic pain.", "mechanism", "pain", "present"),
+        (
+            "Research suggests it modulates serotonin and dopamine receptors.",
+            "mechanism",
+            "mechanism",
+            "present",
+        ),
+        ("A dose of 5 to 15 grams is suggested.", "dosage", "dosage", "present"),
+        ("The FDA has not approved kratom as a safe treatment.", "regulatory", "safety", "absent"),
+        ("Scientific research has shown that it works.", "evidence_appeal", "evidence", "present"),
+        ("Always consult a doctor before use.", "disclaimer", "disclaimer", "present"),
+    ],
+)
+def test_claim_type_aspect_and_polarity(nlp, text, label, aspect, polarity):
+    found = claims(nlp, text)
+    assert (label, aspect, polarity) in {(c.label_, c._.aspect, c._.polarity) for c in found}
+
+
+def test_every_claim_carries_a_known_rule_and_type(nlp):
+    text = (
+        "Kratom is a safe and effective alternative. It can cause nausea and dependence. "
+        "Studies show it reduces anxiety. The FDA has not approved it."
+    )
+    ids = {rule.id for rule in load_rules("claims").rules}
+    found = claims(nlp, text)
+    assert len(found) >= 4
+    for claim in found:
+        assert claim.label_ in CLAIM_TYPES
+        assert claim._.rule_id in ids
+        assert claim._.subject == "kratom"
+
+
+def test_a_sentence_may_carry_several_claims(nlp):
+    found = claims(nlp, "Unlike benzodiazepines, CBD is non-addictive and has no side effects.")
+    absent = {(c._.aspect, c._.comparator) for c in found if c._.polarity == "absent"}
+    assert {("addiction", "benzodiazepines"), ("side effects", "benzodiazepines")} <= absent
+    assert {c.label_ for c in found} == {"comparative"}  # safety measured against a drug class
+
+
+def test_label_disclaimer_is_not_a_disease_claim(nlp):
+    text = "This product is not intended to diagnose, treat, cure, or prevent any disease."
+    assert {c.label_ for c in claims(nlp, text)} == {"disclaimer"}
+
+
+def test_questions_carry_no_claims(nlp):
+    assert claims(nlp, "Can you OD on kratom?") == []
+    assert claims(nlp, "Does turmeric cure arthritis?") == []
+
+
+def test_precautions_are_advice_not_risk_claims(nlp):
+    text = "Adhering to dosages is crucial to minimize the risk of a kratom overdose."
+    assert not [c for c in claims(nlp, text) if c.label_ == "risk"]
+
+
+def test_headings_and_table_of_contents_carry_no_claims(nlp):
+    text = (
+        "Kratom and pain: a guide\n"
+        "Kratom is popular.\n"
+        "- Kratom Cures Chronic Pain\n"
+        "- Side Effects Include Nausea\n"
+        "Kratom Cures Chronic Pain\n"
+        "Users describe it as mild.\n"
+        "Side Effects Include Nausea\n"
+        "Excessive doses can cause nausea and vomiting.\n"
+    )
+    doc = nlp(text)
+    found = list(doc.spans[extensions.CLAIMS])
+    claimed = {c.sent.text.strip() for c in found}
+    assert claimed == {"Excessive doses can cause nausea and vomiting."}
+
+
+def test_abbreviation_takes_the_aspect_of_its_long_form(nlp):
+    text = (
+        "Some people develop opioid use disorder (OUD) after long use. "
+        "Daily kratom use can lead to OUD in heavy users."
+    )
+    doc = nlp(text)
+    second = list(doc.sents)[1]
+    risks = [c for c in doc.spans[extensions.CLAIMS] if c.label_ == "risk"]
+    assert any(c.start >= second.start and c._.aspect == "addiction" for c in risks)
+
+
+@pytest.mark.parametrize(
+    ("word", "aspect"),
+    [
+        ("overdosing", "overdose"),
+        ("habit-forming", "addiction"),
+        ("dependency", "dependence"),
+        ("respiratory depression", "respiratory depression"),
+        ("depression", "mood"),
+        ("adverse effects", "side effects"),
+        ("insomnia", "sleep"),
+    ],
+)
+def test_synonyms_map_to_one_aspect(word, aspect):
+    assert [a.name for _, _, a in find_aspects(f"It is linked to {word} in some users.")] == [
+        aspect
+    ]
+
+
+def test_seed_tables_of_contents_and_headings_hold_no_claims(nlp, seeds_dir):
+    for path in sorted(seeds_dir.glob("*.txt")):
+        doc = nlp(path.read_text(encoding="utf-8"))
+        lines = [line for line in doc.text.splitlines() if line and line[-1] not in ".!?"]
+        for claim in doc.spans[extensions.CLAIMS]:
+            assert claim.sent.text.strip() not in lines, (path.name, claim.sent.text)
+            assert not claim.sent.text.startswith("- "), (path.name, claim.sent.text)
