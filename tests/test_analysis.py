@@ -1,0 +1,162 @@
+"""Findings: unsupported claims and contradictions on hand-written articles, and the grouping
+rules (one finding per sentence and kind, sorted by position)."""
+
+import pytest
+
+from claimlens.analysis import Finding, find_findings
+from claimlens.pipeline import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+def findings(nlp, text, kind=None):
+    doc = nlp(text)
+    found = doc._.findings
+    assert found == find_findings(doc)  # the component and the function agree
+    return [f for f in found if kind is None or f.kind == kind]
+
+
+def test_contradiction_within_one_sentence(nlp):
+    text = (
+        "Kratom offers natural pain relief. While safer than prescription opioids, excessive "
+        "use or high doses can lead to anxiety, paranoia, and rare respiratory depression."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert finding.related_sent == finding.sent
+    assert finding.sent_id == finding.related_sent_id == 2
+    assert finding.aspect == "respiratory depression"
+    assert finding.severity == "high"
+    assert "FINDING.CONTRADICTION.COMPARATIVE_RISK" in finding.rule_ids
+    assert "COMPARATIVE.SAFER_THAN" in finding.rule_ids
+
+
+def test_absence_claim_against_stated_risk_names_both_sentences(nlp):
+    text = (
+        "Overdosing on kratom is possible. Doses vary from person to person. "
+        "Many people like its natural approach to pain without the risk of overdose."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert (finding.sent_id, finding.related_sent_id) == (3, 1)
+    assert finding.aspect == "overdose"
+    assert finding.message == "Claims no overdose (s3) but states a risk of overdose (s1)"
+    assert finding.certainty and finding.related_certainty
+
+
+def test_hedged_risk_still_contradicts_and_keeps_both_certainties(nlp):
+    text = (
+        "This tea is completely safe for everyone. "
+        "Long-term use of senna may lead to dependence on laxatives."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert finding.related_sent_id == 2
+    assert finding.related_certainty in ("probable", "possible")
+    assert finding.aspect == "dependence"
+
+
+def test_regulatory_refusal_against_safe_use_advice(nlp):
+    text = (
+        "The FDA has not approved kratom as a safe treatment for any condition. "
+        "With these tips, readers can use kratom effectively and safely."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert finding.rule_ids[0] == "FINDING.CONTRADICTION.REGULATORY_USE"
+    assert finding.aspect == "regulatory"
+
+
+def test_rare_side_effects_against_serious_harm(nlp):
+    text = (
+        "Side effects of turmeric are rare and mild. "
+        "Several cases of serious liver injury have been reported."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert finding.rule_ids[0] == "FINDING.CONTRADICTION.LOW_HIGH"
+    assert finding.aspect == "liver damage"
+
+
+def test_side_effects_of_another_drug_class_do_not_contradict(nlp):
+    text = (
+        "It may relieve pain without the side effects of NSAIDs. "
+        "Kratom can lead to dependence and other adverse effects."
+    )
+    assert findings(nlp, text, "contradiction") == []
+
+
+def test_balanced_sentence_is_not_also_unsupported(nlp):
+    text = "While safer than prescription opioids, high doses can lead to respiratory depression."
+    assert findings(nlp, text, "unsupported") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        (
+            "This ancient herb is a safe and effective alternative for chronic pain relief.",
+            "FINDING.UNSUPPORTED.NO_EVIDENCE",
+        ),
+        (
+            "Scientific research has shown that kratom can reduce inflammation.",
+            "FINDING.UNSUPPORTED.VAGUE_APPEAL",
+        ),
+        (
+            "Clinical and anecdotal evidence suggests it may reduce pain.",
+            "FINDING.UNSUPPORTED.ANECDOTE",
+        ),
+        ("Turmeric cures arthritis.", "FINDING.UNSUPPORTED.NO_EVIDENCE"),
+        ("Take 500 to 2,000 mg of curcumin a day.", "FINDING.UNSUPPORTED.NO_EVIDENCE"),
+    ],
+)
+def test_unsupported_strong_claims(nlp, text, rule_id):
+    (finding,) = findings(nlp, text, "unsupported")
+    assert finding.rule_ids[0] == rule_id
+    assert finding.cue in text and finding.related_sent is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Research suggests that kratom may interact with opioid receptors in the brain.",
+        "Users report that kratom not only diminishes pain but also promotes calm.",
+        "Some people believe vitamin D boosts mood in winter, though trials have been mixed.",
+        "Vitamin D is safe at recommended doses.",
+        "Kratom interacts with opioid receptors in the brain.",
+        "This product is not intended to diagnose, treat, cure, or prevent any disease.",
+        "Does turmeric cure arthritis?",
+    ],
+)
+def test_hedged_attributed_descriptive_or_disclaimer_sentences_are_not_findings(nlp, text):
+    assert findings(nlp, text) == []
+
+
+def test_specific_evidence_on_the_same_aspect_supports_a_claim(nlp):
+    supported = (
+        "Curcumin reduces joint pain. In a 2016 review of eight randomized trials in the "
+        "Journal of Medicinal Food, curcumin lowered arthritis pain scores."
+    )
+    other_topic = (
+        "Curcumin reduces anxiety. In a 2016 review of eight randomized trials in the "
+        "Journal of Medicinal Food, curcumin lowered arthritis pain scores."
+    )
+    assert findings(nlp, supported, "unsupported") == []
+    assert [f.sent_id for f in findings(nlp, other_topic, "unsupported")] == [1]
+
+
+def test_one_finding_per_sentence_sorted_by_position(nlp):
+    text = (
+        "CBD is non-addictive and has no side effects, and it cures anxiety. "
+        "It can cause drowsiness and diarrhea in some users. "
+        "Studies show that CBD reduces anxiety. "
+        "The recommended dose is 20 to 40 mg per day."
+    )
+    found = findings(nlp, text)
+    keys = [(f.sent_id, f.kind) for f in found]
+    assert keys == sorted(keys, key=lambda k: (k[0], k[1] == "contradiction"))
+    assert len(keys) == len(set(keys))
+    assert [f.sent_id for f in found if f.kind == "unsupported"] == [1, 3, 4]
+    assert all(isinstance(f, Finding) and f.message for f in found)
+    def summary(items):
+        return [(f.kind, f.sent_id, f.related_sent_id, f.rule_ids, f.message) for f in items]
+
+    assert summary(findings(nlp, text)) == summary(found)  # deterministic

@@ -1,0 +1,67 @@
+"""Gold evaluation: the matching rule, and the quality floors on the real seed articles and on
+our own articles about other products (tests/data/articles, written for this project)."""
+
+from pathlib import Path
+
+import pytest
+
+from claimlens.analysis import KINDS
+from claimlens.evaluate.gold import GoldRow, evaluate_gold, load_gold, matches, score
+from claimlens.pipeline import build_pipeline
+
+ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+def test_matching_rule_either_order_and_within_one_sentence(nlp):
+    doc = nlp(
+        "Overdosing on kratom is possible. It is a natural way to relieve pain without the "
+        "risk of overdose. While safer than opioids, high doses can cause respiratory depression."
+    )
+    by_sentence = {f.sent_id: f for f in doc._.findings if f.kind == "contradiction"}
+    across, within = by_sentence[2], by_sentence[3]
+    pair = GoldRow("a.txt", "contradiction", "overdose", "is possible", "without the risk")
+    assert matches(pair, "a.txt", across)
+    assert not matches(pair, "b.txt", across)
+    one = GoldRow("a.txt", "contradiction", "x", "safer than opioids", "respiratory depression")
+    assert matches(one, "a.txt", within)
+    assert not matches(one, "a.txt", across)
+
+
+def test_score_counts_recall_on_gold_rows_and_precision_on_findings(nlp):
+    doc = nlp("Turmeric cures arthritis. Turmeric is a safe and effective natural remedy.")
+    gold = [
+        GoldRow("t.txt", "unsupported", "efficacy", "Turmeric cures arthritis"),
+        GoldRow("t.txt", "unsupported", "efficacy", "never said"),
+    ]
+    report = score(gold, {"t.txt": doc._.findings})
+    unsupported = report.scores["unsupported"]
+    assert (unsupported.gold, unsupported.matched_gold) == (2, 1)
+    assert (unsupported.findings, unsupported.matched_findings) == (2, 1)
+    assert report.missed == [gold[1]]
+    text = report.format()
+    assert "unmatched findings in t.txt" in text and "missed unsupported" in text
+
+
+def test_seed_articles_reach_the_targets(seeds_dir):
+    report = evaluate_gold(seeds_dir / "gold.jsonl", seeds_dir)
+    for kind in KINDS:
+        assert report.scores[kind].recall == 1.0, report.format()
+        assert report.scores[kind].precision >= 0.8, report.format()
+
+
+def test_own_articles_on_other_products_reach_the_floors():
+    report = evaluate_gold(ARTICLES / "gold.jsonl", ARTICLES)
+    for kind in KINDS:
+        assert report.scores[kind].recall >= 0.6, report.format()
+        assert report.scores[kind].precision >= 0.5, report.format()
+
+
+def test_own_gold_quotes_its_articles_exactly():
+    for row in load_gold(ARTICLES / "gold.jsonl"):
+        text = (ARTICLES / row.doc).read_text(encoding="utf-8")
+        assert row.a in text and (row.b is None or row.b in text), row
