@@ -8,15 +8,28 @@ The decision order is described in ``rules/strength.json``.
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterator
+
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from claimlens import extensions
-from claimlens.pipeline.hedges import RuleRegex, find_cues, sentence_index, sentence_spans
+from claimlens.pipeline.hedges import (
+    RuleMatch,
+    RuleRegex,
+    find_cues,
+    sentence_index,
+    sentence_spans,
+)
 from claimlens.rules import load_rules
 
 STRENGTHS = ("none", "correlational", "conditional_causal", "direct_causal")
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|,\s*(?:but|and|so|yet|while|whereas|although|though|thus|hence|therefore)\b", re.I
+)
 
 
 class StrengthTagger:
@@ -26,7 +39,7 @@ class StrengthTagger:
         rules = load_rules(rule_file).rules
         self.matchers = [
             RuleRegex(vocab, (rule for rule in rules if rule.kind == kind))
-            for kind in ("causal", "correlational", "nonclaim")
+            for kind in ("causal", "correlational", "comparison", "nonclaim")
         ]
         self.hedged_rule = next(rule for rule in rules if rule.kind == "conditional")
         self.max_gap = int(self.hedged_rule.get("max_gap"))
@@ -35,35 +48,57 @@ class StrengthTagger:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        causal, correlational, nonclaim = find_cues(doc, self.matchers)
+        causal, association, comparison, nonclaim = find_cues(doc, self.matchers)
         sentences = sentence_spans(doc)
         starts = [sent.start_char for sent in sentences]
-        strength = ["none"] * len(sentences)
-        rule_ids: list[str | None] = [None] * len(sentences)
+
+        # A call for research or a recommendation voids the claims of its own clause (its
+        # subject and content); an earlier clause keeps its own ("X may help, but see a doctor").
+        text = extensions.doc_text(doc)
+        cutoff = [math.inf] * len(sentences)
+        nonclaim_rule: dict[int, str] = {}
+        for match in nonclaim:
+            index = sentence_index(starts, match.start)
+            breaks = list(_CLAUSE_BREAK.finditer(text, starts[index], match.start))
+            clause_start = breaks[-1].end() if breaks else starts[index]
+            cutoff[index] = min(cutoff[index], clause_start)
+            nonclaim_rule.setdefault(index, match.rule.id)
+
+        def claimed(matches: list[RuleMatch]) -> Iterator[tuple[int, RuleMatch]]:
+            for match in matches:
+                index = sentence_index(starts, match.start)
+                if match.start < cutoff[index]:
+                    yield index, match
 
         hedge_ends: list[list[int]] = [[] for _ in sentences]
         for cue in doc.spans.get(extensions.HEDGES, []):
             if cue.label_ == "hedge" and cue._.rule_id in self.verb_modifiers:
                 hedge_ends[sentence_index(starts, cue.start_char)].append(cue.end_char)
 
-        for match in causal:
-            index = sentence_index(starts, match.start)
+        # One dict per outcome, in the order of precedence of rules/strength.json.
+        correlational = {i: m.rule.id for i, m in reversed(list(claimed(association)))}
+        conditional, direct = {}, {}
+        for index, match in claimed(causal):
             hedged = any(
                 end <= match.end and match.start - end <= self.max_gap for end in hedge_ends[index]
             )
             if hedged:
-                strength[index], rule_ids[index] = "conditional_causal", self.hedged_rule.id
-            elif strength[index] == "none":
-                strength[index], rule_ids[index] = "direct_causal", match.rule.id
-        for match in correlational:
-            index = sentence_index(starts, match.start)
-            if strength[index] != "correlational":
-                strength[index], rule_ids[index] = "correlational", match.rule.id
-        for match in nonclaim:
-            index = sentence_index(starts, match.start)
-            strength[index], rule_ids[index] = "none", match.rule.id
-
-        for sent, label, rule_id in zip(sentences, strength, rule_ids, strict=True):
+                conditional[index] = self.hedged_rule.id
+            else:
+                direct.setdefault(index, match.rule.id)
+        compared = {i: m.rule.id for i, m in reversed(list(claimed(comparison)))}
+        outcomes = (
+            ("correlational", correlational),
+            ("conditional_causal", conditional),
+            ("direct_causal", direct),
+            ("correlational", compared),
+            ("none", nonclaim_rule),
+        )
+        for index, sent in enumerate(sentences):
+            label, rule_id = next(
+                ((label, found[index]) for label, found in outcomes if index in found),
+                ("none", None),
+            )
             sent._.claim_strength = label
             sent._.strength_rule = rule_id
         return doc
