@@ -265,14 +265,13 @@ class ClaimlensSegmenter:
         owners = np.searchsorted(block_starts, starts[first], side="right") - 1
         tokens[0] = 0  # leading whitespace belongs to the first sentence
         _set_sentence_starts(doc, tokens)
-        self._annotate(doc, blocks, tokens.tolist(), owners.tolist())
+        self._annotate(doc, blocks, owners.tolist())
         return doc
 
     @staticmethod
-    def _annotate(doc: Doc, blocks: list[Block], tokens: list[int], owners: list[int]) -> None:
+    def _annotate(doc: Doc, blocks: list[Block], owners: list[int]) -> None:
         """Block kind and index on every sentence; the blocks themselves as a span group."""
-        for start, end, owner in zip(tokens, [*tokens[1:], len(doc)], owners, strict=True):
-            sent = Span(doc, start, end)
+        for sent, owner in zip(doc.sents, owners, strict=True):
             sent._.block = blocks[owner].kind
             sent._.paragraph = blocks[owner].paragraph
         doc.spans[extensions.BLOCKS] = [
