@@ -31,6 +31,9 @@ def nlp():
         ("Zinc lozenges are effective in treating colds.", "direct_causal"),
         ("The store opens at nine on Sundays.", "none"),
         ("Further research is needed.", "none"),
+        ("Larger trials are needed to confirm that zinc shortens colds.", "none"),
+        ("Magnesium may ease cramps, but you should see a doctor first.", "conditional_causal"),
+        ("Users should not combine it with alcohol.", "none"),
     ],
 )
 def test_claim_strength(nlp, text, strength):

@@ -39,6 +39,8 @@ PRESS_RELEASE_LABELS = {
     2: "conditional_causal",
     3: "direct_causal",
 }
+# Ordinal strength as Yu et al. 2020 and Wright & Augenstein 2021 compare it.
+STRENGTH_CODE = {label: code for code, label in PRESS_RELEASE_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,7 @@ def evaluate_bioscope(nlp: Language, path: Path) -> DatasetReport:
             (i, cue["start"], cue["end"])
             for i, row in enumerate(rows)
             for cue in row["cues"]
-            if cue["type"] == kind
-            and (disjunctions or cue["text"].lower() not in DISJUNCTION_CUES)
+            if cue["type"] == kind and (disjunctions or cue["text"].lower() not in DISJUNCTION_CUES)
         }
         found = {
             (i, span.start_char, span.end_char)
@@ -210,6 +211,40 @@ def evaluate_press_release(nlp: Language, path: Path) -> DatasetReport:
     return _evaluate_strength(nlp, "press_release_claim_strength", path, PRESS_RELEASE_LABELS)
 
 
+def evaluate_exaggeration(nlp: Language, path: Path) -> DatasetReport:
+    """Claim strength of press-release and abstract conclusions, and exaggeration between them
+    (the press release states a stronger relationship than the abstract it reports)."""
+    path = _data_file(path, "insciout_train.jsonl")
+    frame = pd.read_json(path, lines=True)
+    report = DatasetReport("exaggeration_detection", path, len(frame))
+    predicted_codes = {}
+    gold: list[str] = []
+    predicted: list[str] = []
+    for side in ("press_release", "abstract"):
+        strengths = [doc_strength(doc) for doc in _run(nlp, frame[f"{side}_conclusion"])]
+        predicted_codes[side] = [STRENGTH_CODE[label] for label in strengths]
+        gold.extend(PRESS_RELEASE_LABELS[int(code)] for code in frame[f"{side}_strength"])
+        predicted.extend(strengths)
+    for label in STRENGTHS:
+        report.scores[f"strength {label}"] = score_labels(gold, predicted, label)
+    report.figures["strength macro_f1"] = sum(
+        report.scores[f"strength {s}"].f1 for s in STRENGTHS
+    ) / len(STRENGTHS)
+    verdicts = [
+        "exaggerates" if release > abstract else "downplays" if release < abstract else "same"
+        for release, abstract in zip(
+            predicted_codes["press_release"], predicted_codes["abstract"], strict=True
+        )
+    ]
+    gold_verdicts = frame["exaggeration_label"].tolist()
+    for verdict in ("exaggerates", "same", "downplays"):
+        report.scores[f"pair {verdict}"] = score_labels(gold_verdicts, verdicts, verdict)
+    report.figures["pair macro_f1"] = (
+        sum(report.scores[f"pair {v}"].f1 for v in ("exaggerates", "same", "downplays")) / 3
+    )
+    return report
+
+
 def evaluate_science_certainty(nlp: Language, path: Path) -> DatasetReport:
     """Spearman rank correlation of the certainty grade with the annotators' 1-6 score."""
     path = _data_file(path, "sentence-level-certainty_train_dev.jsonl")
@@ -233,6 +268,7 @@ EVALUATORS: dict[str, Callable[[Language, Path], DatasetReport]] = {
     "causal_language": evaluate_causal_language,
     "press_release_claim_strength": evaluate_press_release,
     "science_certainty": evaluate_science_certainty,
+    "exaggeration_detection": evaluate_exaggeration,
 }
 
 
