@@ -206,3 +206,12 @@ def test_whitespace_only_text_still_has_sentence_boundaries(nlp):
     doc = nlp("  \n\t\n  ")
     sents = list(doc.sents)  # later components iterate sentences on every document
     assert len(sents) == 1 and sentence_bounds(sents[0])[0] == sentence_bounds(sents[0])[1]
+
+
+def test_a_heading_named_in_the_contents_is_a_heading_whatever_its_punctuation(nlp):
+    entry = "Can CBD Oil Really Replace Your Prescription Sleep Medicine for Good This Winter?"
+    text = f"Contents\n- {entry}\n- Risks\n{entry}\nProbably not. Ask first.\nRisks\n"
+    assert [(s, b) for s, b, _ in read(nlp, text) if s == entry] == [
+        (entry, "list_item"),
+        (entry, "heading"),
+    ]

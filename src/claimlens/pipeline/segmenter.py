@@ -185,12 +185,22 @@ def _contains(offsets: Sequence[int], start: int, end: int) -> bool:
 
 
 def _derive_blocks(text: str, ends: Sequence[int], lines: Sequence[tuple[int, int]]) -> list[Block]:
-    """One block per non-blank line, typed title / heading / list_item / paragraph."""
+    """One block per non-blank line, typed title / heading / list_item / paragraph.
+
+    A line that repeats an earlier list item is a section heading named in a table of
+    contents, whatever its punctuation ("- Is Kratom Safe for Daily Use in Older Adults?")."""
     blocks = []
+    contents: set[str] = set()
     for index, (start, end) in enumerate(lines):
+        line = text[start:end]
         continued = index + 1 < len(lines) and text[lines[index + 1][0]].islower()
         runs_on = continued or text[start].islower() or _contains(ends, start, end)
-        blocks.append(Block(start, end, _line_kind(text[start:end], index == 0, runs_on), index))
+        kind = _line_kind(line, index == 0, runs_on)
+        if kind == "list_item":
+            contents.add(line[_LEADING_NOISE.match(line).end() :])
+        elif line in contents:
+            kind = "heading"
+        blocks.append(Block(start, end, kind, index))
     return blocks
 
 
