@@ -28,6 +28,7 @@ from claimlens.pipeline.claims import (
     claim_rule,
     comparator_profile,
     find_aspects,
+    is_attribution,
     is_conditional,
     is_qualified,
     side_effect_names,
@@ -129,6 +130,8 @@ def _unsupported_reason(
             return "FINDING.UNSUPPORTED.ANECDOTE", anecdote
         before = [a for a, _ in appeals if a.end_char <= claim.start_char]
         appeal = before[-1] if before else appeals[0][0]
+        if is_attribution(appeal.text):  # "it is believed": a hedge, not an appeal
+            return None
         since = appeal.end_char if before else None
         if not is_qualified(claim, sent, since=since):
             return "FINDING.UNSUPPORTED.VAGUE_APPEAL", appeal
@@ -143,11 +146,11 @@ def _supported(
 ) -> bool:
     """Specific evidence in the claim's sentence supports it; evidence elsewhere in the
     paragraph supports it only when it speaks about the same aspect, and never rescues a claim
-    that leans on its own vague appeal."""
+    that leans on its own vague appeal or a high-severity one (cures, absolute safety)."""
     sent = sentences.sents[index]
     if any(sent.start_char <= e.start_char < sent.end_char for e in specific):
         return True
-    if appealed:
+    if appealed or claim_rule(claim).get("severity") == "high":
         return False
     start, end = sentences.paragraph_range(index)
     evidence_sents = {sentences.index(e) for e in specific if start <= e.start_char < end}
@@ -275,7 +278,8 @@ def _risk_pairs(
 ) -> list[_Pair]:
     """Stated risks that contradict an assurance; see ``_targets``.
 
-    The partner is the risk in the same sentence, else a serious one before a mild one; for an
+    The partner is the risk in the same sentence; else one for an assurance about a named harm
+    or side effects before one for a general "safe"; a serious harm before a mild one; for an
     absolute assurance ("safe", "no risk of overdose", which speak of proper use) a risk stated
     for any use before one stated only for misuse or excess; then the nearest.
     """
@@ -294,6 +298,7 @@ def _risk_pairs(
         distance = abs(other_index - index)
         key = (
             int(distance > 0),
+            int(assurance._.aspect in (None, "safety")),
             int(info is None or not info.serious),
             int(absolute and sentences.conditional(other_index)),
             distance,
@@ -321,7 +326,7 @@ def _pairs_for(
             same = covered if claim._.aspect == "side effects" else {claim._.aspect}
             pairs += [
                 _Pair(
-                    (int(j != index), 0, 0, abs(j - index), j),
+                    (int(j != index), 0, 0, 0, abs(j - index), j),
                     "FINDING.CONTRADICTION.LOW_HIGH",
                     claim,
                     risk,
@@ -337,7 +342,7 @@ def _pairs_for(
             # product is safe meets only a refusal to call it safe.
             pairs += [
                 _Pair(
-                    (int(j != index), int(denial._.aspect != "safety"), 0, abs(j - index), j),
+                    (int(j != index), 1, int(denial._.aspect != "safety"), 0, abs(j - index), j),
                     "FINDING.CONTRADICTION.REGULATORY_USE",
                     claim,
                     denial,

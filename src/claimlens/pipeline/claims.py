@@ -221,6 +221,11 @@ def is_qualified(claim: Span, sent: Span, since: int | None = None) -> bool:
     return bool(_modifier("qualifier", "clause").search(text, clause, end))
 
 
+def is_attribution(text: str) -> bool:
+    """Whether ``text`` reports a claim as someone else's ("is believed", "users report")."""
+    return bool(_modifier("qualifier", "sentence").search(text))
+
+
 def is_conditional(sent: Span) -> bool:
     """Whether the sentence states its risks only for misuse or excess (``CONDITION.*``)."""
     text = extensions.doc_text(sent.doc)
