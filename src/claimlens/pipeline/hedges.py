@@ -89,7 +89,6 @@ class _PrefixTest:
     """Lexeme flag getter: can a match of ``source`` begin with this word form?"""
 
     def __init__(self, source: str):
-        self.source = source
         self._regex = regex.compile(source, regex.IGNORECASE | regex.V0)
 
     def __call__(self, word: str) -> bool:
