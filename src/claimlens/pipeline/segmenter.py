@@ -22,6 +22,8 @@ from spacy.tokens import Doc, Span
 
 from claimlens import extensions
 from claimlens.document import Block
+from claimlens.extensions import doc_text
+from claimlens.rules import load_rules
 
 # --- sentence ends inside a block ----------------------------------------------------------
 
@@ -42,35 +44,20 @@ _WORD_BEFORE_WINDOW = 40
 _OPENING_PUNCTUATION = "\"'“‘«(["
 
 
-def _words(listing: str) -> frozenset[str]:
-    """A lexicon written as whitespace-separated words, for readable constants below."""
-    return frozenset(listing.split())
+def _lexicon(rule_id: str) -> frozenset[str]:
+    """A word list from ``rules/segmentation.json``."""
+    return frozenset(load_rules("segmentation").by_id(rule_id).get("words"))
 
 
 # Abbreviations that are followed by more of the same sentence ("Dr. Smith", "e.g. kava").
-_NEVER_FINAL = _words(
-    "dr mr mrs ms mx prof st sr jr rev hon gen gov sen rep capt lt col sgt mt "
-    "vs v e.g eg i.e ie cf al approx appr ca esp incl viz resp a.k.a aka dept univ assoc"
-)
+_NEVER_FINAL = _lexicon("SEG.NEVER_FINAL")
 # Abbreviations that are followed by a number in the same sentence ("No. 5", "Fig. 2").
-_BEFORE_NUMBER = _words(
-    "no nos p pp vol fig figs ch sec art tab eq ref refs est max min "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-)
+_BEFORE_NUMBER = _lexicon("SEG.BEFORE_NUMBER")
 # Words that commonly open a sentence: after an abbreviation that may also end a sentence
 # ("in the U.S. The FDA ...") or an initial ("vitamin C. It ..."), they decide for a boundary.
-_SENTENCE_OPENERS = _words(
-    """a an the this that these those it its it’s it's they their there here we our you your
-    he she his her i in on at for with without by from to of as if when whenever while although
-    though but and or so yet however moreover furthermore also additionally many most some
-    several few all both each every no not one two three studies research researchers what why
-    how who which where do does did is are was were can could should would will may might must
-    be after before during since because unlike like despite still then thus therefore instead
-    finally first second third always never please consult talk take use keep avoid
-    other others another such overall"""
-)
+_SENTENCE_OPENERS = _lexicon("SEG.SENTENCE_OPENERS")
 # Lower-case words after which a capitalised initial is part of a name ("by J. Smith").
-_NAME_INTRODUCERS = _words("by and of with from to for & dr prof mr mrs ms")
+_NAME_INTRODUCERS = _lexicon("SEG.NAME_INTRODUCERS")
 
 
 def _is_sentence_end(text: str, match: re.Match[str]) -> bool:
@@ -136,10 +123,7 @@ _MAX_QUESTION_HEADING_WORDS = 12
 _MAX_LABEL_WORDS = 8
 # Words that make a line ending in ":" a lead-in sentence ("Common side effects include:",
 # "Here is what you need to know:") rather than a label heading ("Signs of Overdose:").
-_LEAD_IN_WORDS = _words(
-    "include includes including are is were was as follows following like such these below "
-    "here this there know do you we it they"
-)
+_LEAD_IN_WORDS = _lexicon("SEG.LEAD_IN_WORDS")
 
 
 def _is_heading_like(line: str, runs_on: bool) -> bool:
@@ -257,7 +241,7 @@ class ClaimlensSegmenter:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
             return doc
-        text = doc.text
+        text = doc_text(doc)
         ends = sentence_ends(text)
         lines = _lines(text)
         given = doc._.cl_blocks

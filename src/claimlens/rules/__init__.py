@@ -3,7 +3,8 @@
 Every file has the shape ``{"name", "version", "description", "rules": [...]}`` and every rule
 has a stable ``id`` (``AREA.NAME``), a ``kind``, a ``description`` and an ``example``. Rules
 with ``patterns`` (regular expressions) must match their own example, so a broken pattern is
-caught when the package loads, not in a reviewer's report.
+caught when the package loads, not in a reviewer's report; a ``words`` lexicon must be a
+non-empty list of strings.
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
             ) from err
     if compiled and not any(p.search(raw["example"]) for p in compiled):
         raise RuleDataError(f"{where}: rule {raw['id']} does not match its own example")
+    words = raw.get("words")
+    if words is not None and (
+        not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words)
+    ):
+        raise RuleDataError(f"{where}: rule {raw['id']}: words must be a non-empty list of strings")
     extra = {k: v for k, v in raw.items() if k not in (*_REQUIRED, "patterns")}
     return Rule(raw["id"], raw["kind"], raw["description"], raw["example"], patterns, extra)
 
