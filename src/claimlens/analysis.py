@@ -34,11 +34,46 @@ from claimlens.pipeline.claims import (
     side_effect_names,
 )
 from claimlens.pipeline.hedges import sentence_spans
+from claimlens.rules import Rule
 
 KINDS = ("unsupported", "contradiction")
 SEVERITIES = ("low", "medium", "high")
 STRONG_TYPES = frozenset({"efficacy", "safety", "comparative", "mechanism", "dosage"})
 _SPECIFIC_ASPECTS_EXCLUDED = frozenset({"side effects", "safety"})
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A claim span's attributes read once (extension reads are slow in loops)."""
+
+    span: Span
+    label: str
+    rule: Rule
+    aspect: str | None
+    polarity: str
+    comparator: str | None
+    start_char: int
+    end_char: int
+
+    @classmethod
+    def of(cls, span: Span) -> _Claim:
+        return cls(
+            span,
+            span.label_,
+            claim_rule(span),
+            span._.aspect,
+            span._.polarity,
+            span._.comparator,
+            span.start_char,
+            span.end_char,
+        )
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+_Appeal = tuple[Span | _Claim, str]
 
 
 @dataclass(frozen=True)
@@ -108,21 +143,21 @@ def _rule_ids(*ids: str) -> tuple[str, ...]:
 # --- unsupported -----------------------------------------------------------------------------
 
 
-def _appeals(doc: Doc, claims: list[Span]) -> list[tuple[Span, str]]:
-    """Appeals to evidence: (span, basis) with basis vague or anecdote."""
-    found = [
-        (c, claim_rule(c).get("basis", "vague")) for c in claims if c.label_ == "evidence_appeal"
+def _appeals(doc: Doc, claims: list[_Claim]) -> list[_Appeal]:
+    """Appeals to evidence in the document: (cue, basis) with basis vague or anecdote."""
+    found: list[_Appeal] = [
+        (c, c.rule.get("basis", "vague")) for c in claims if c.label == "evidence_appeal"
     ]
     found += [(e, "vague") for e in doc.spans.get(extensions.EVIDENCE, ()) if e.label_ == "vague"]
     return found
 
 
 def _unsupported_reason(
-    claim: Span, sent: Span, appeals: list[tuple[Span, str]]
-) -> tuple[str, Span | None] | None:
+    claim: _Claim, sent: Span, appeals: list[_Appeal]
+) -> tuple[str, Span | _Claim | None] | None:
     """The finding rule a claim fires, with the appeal it leans on, or None."""
-    strength = claim_rule(claim).get("strength")
-    if claim.label_ not in STRONG_TYPES or strength not in ("strong", "appeal"):
+    strength = claim.rule.get("strength")
+    if claim.label not in STRONG_TYPES or strength not in ("strong", "appeal"):
         return None
     if appeals:
         anecdote = next((a for a, basis in appeals if basis == "anecdote"), None)
@@ -133,16 +168,16 @@ def _unsupported_reason(
         if is_attribution(appeal.text):  # "it is believed": a hedge, not an appeal
             return None
         since = appeal.end_char if before else None
-        if not is_qualified(claim, sent, since=since):
+        if not is_qualified(claim.span, sent, since=since):
             return "FINDING.UNSUPPORTED.VAGUE_APPEAL", appeal
         return None
-    if strength == "strong" and not is_qualified(claim, sent):
+    if strength == "strong" and not is_qualified(claim.span, sent):
         return "FINDING.UNSUPPORTED.NO_EVIDENCE", None
     return None
 
 
 def _supported(
-    claim: Span, appealed: bool, sentences: _Sentences, index: int, specific: list[Span]
+    claim: _Claim, appealed: bool, sentences: _Sentences, index: int, specific: list[Span]
 ) -> bool:
     """Specific evidence in the claim's sentence supports it; evidence elsewhere in the
     paragraph supports it only when it speaks about the same aspect, and never rescues a claim
@@ -150,11 +185,11 @@ def _supported(
     sent = sentences.sents[index]
     if any(sent.start_char <= e.start_char < sent.end_char for e in specific):
         return True
-    if appealed or claim_rule(claim).get("severity") == "high":
+    if appealed or claim.rule.get("severity") == "high":
         return False
     start, end = sentences.paragraph_range(index)
     evidence_sents = {sentences.index(e) for e in specific if start <= e.start_char < end}
-    aspect = claim._.aspect
+    aspect = claim.aspect
     if aspect_named(aspect) is None:  # a generic claim (efficacy, dosage...)
         return bool(evidence_sents)
     return any(
@@ -163,14 +198,20 @@ def _supported(
 
 
 def _unsupported(
-    doc: Doc, sentences: _Sentences, by_sentence: dict[int, list[Span]], skip: set[int]
+    doc: Doc, sentences: _Sentences, by_sentence: dict[int, list[_Claim]], skip: set[int]
 ) -> list[Finding]:
     specific = [e for e in doc.spans.get(extensions.EVIDENCE, ()) if e.label_ == "specific"]
+    every_appeal = _appeals(doc, [c for claims in by_sentence.values() for c in claims])
     findings = []
     for index, claims in sorted(by_sentence.items()):
         if index in skip or sentences.certainty(index) == "doubtful":
             continue
-        appeals = _appeals_in(doc, claims, sentences.sents[index])
+        sent = sentences.sents[index]
+        appeals = [
+            (cue, basis)
+            for cue, basis in every_appeal
+            if sent.start_char <= cue.start_char < sent.end_char
+        ]
         for claim in claims:
             reason = _unsupported_reason(claim, sentences.sents[index], appeals)
             if reason is None:
@@ -183,37 +224,29 @@ def _unsupported(
     return findings
 
 
-def _appeals_in(doc: Doc, claims: list[Span], sent: Span) -> list[tuple[Span, str]]:
-    return [
-        (span, basis)
-        for span, basis in _appeals(doc, claims)
-        if sent.start_char <= span.start_char < sent.end_char
-    ]
-
-
 def _unsupported_finding(
-    sentences: _Sentences, index: int, claim: Span, rule_id: str, appeal: Span | None
+    sentences: _Sentences, index: int, claim: _Claim, rule_id: str, appeal: Span | _Claim | None
 ) -> Finding:
     sent = sentences.sents[index]
     certainty = sentences.certainty(index)
-    severity = claim_rule(claim).get("severity", "medium")
+    severity = claim.rule.get("severity", "medium")
     if certainty == "possible":
         severity = _shift(severity, -1)
     elif certainty == "certain" and sent._.claim_strength == "direct_causal":
         severity = _shift(severity, +1)
-    what = f"{claim.label_.replace('_', ' ')} claim"
+    what = f"{claim.label.replace('_', ' ')} claim"
     if appeal is None:
         why = "with no specific evidence"
     elif rule_id.endswith("ANECDOTE"):
         why = f"resting on anecdotes (“{appeal.text}”)"
     else:
         why = f"backed only by a vague appeal (“{appeal.text}”)"
-    message = f"Unsupported {what} on {claim._.aspect} {why} (s{index + 1}): “{claim.text}”"
+    message = f"Unsupported {what} on {claim.aspect} {why} (s{index + 1}): “{claim.text}”"
     return Finding(
         kind="unsupported",
-        aspect=claim._.aspect or claim.label_,
+        aspect=claim.aspect or claim.label,
         severity=severity,
-        rule_ids=_rule_ids(rule_id, claim._.rule_id),
+        rule_ids=_rule_ids(rule_id, claim.rule.id),
         message=message,
         sent=sent,
         cue=claim.text,
@@ -225,7 +258,7 @@ def _unsupported_finding(
 # --- contradictions --------------------------------------------------------------------------
 
 
-def _targets(assurance: Span) -> tuple[frozenset[str], frozenset[str] | None]:
+def _targets(assurance: _Claim) -> tuple[frozenset[str], frozenset[str] | None]:
     """Aspects a stated risk must be about to contradict the assurance, and (for a generic
     "without the side effects of X") the harms of X the risk sentence must also name.
 
@@ -233,12 +266,12 @@ def _targets(assurance: Span) -> tuple[frozenset[str], frozenset[str] | None]:
     the class is known for; "no side effects" by any side effect (of the class, when named);
     "safe" and "no risks" by any harm (of the class, when named).
     """
-    aspect = assurance._.aspect
-    profile = comparator_profile(assurance._.comparator)
+    aspect = assurance.aspect
+    profile = comparator_profile(assurance.comparator)
     info = aspect_named(aspect)
     named_harm = info is not None and info.family == "harm"
     named_harm = named_harm and aspect not in _SPECIFIC_ASPECTS_EXCLUDED
-    if claim_rule(assurance).get("assurance") == "comparative":
+    if assurance.rule.get("assurance") == "comparative":
         targets = ({aspect} if named_harm else set()) | set(profile or ())
         return frozenset(targets) or aspect_names(family="harm"), None
     if named_harm:
@@ -248,23 +281,23 @@ def _targets(assurance: Span) -> tuple[frozenset[str], frozenset[str] | None]:
     return profile or aspect_names(family="harm"), None
 
 
-def _sentence_harms(claims: list[Span]) -> set[str]:
-    return {c._.aspect for c in claims if c.label_ == "risk" and c._.polarity != "lower"}
+def _sentence_harms(claims: list[_Claim]) -> set[str]:
+    return {c.aspect for c in claims if c.label == "risk" and c.polarity != "lower"}
 
 
 @dataclass(frozen=True)
 class _Pair:
     key: tuple[int, ...]
     rule_id: str
-    assurance: Span
-    other: Span
+    assurance: _Claim
+    other: _Claim
     other_index: int
 
 
-def _risk_rule(assurance: Span) -> str:
-    if assurance.label_ == "comparative":
+def _risk_rule(assurance: _Claim) -> str:
+    if assurance.label == "comparative":
         return "FINDING.CONTRADICTION.COMPARATIVE_RISK"
-    if assurance._.polarity == "present":
+    if assurance.polarity == "present":
         return "FINDING.CONTRADICTION.SAFETY_RISK"
     return "FINDING.CONTRADICTION.ABSENT_PRESENT"
 
@@ -272,9 +305,9 @@ def _risk_rule(assurance: Span) -> str:
 def _risk_pairs(
     sentences: _Sentences,
     index: int,
-    assurance: Span,
-    risks: list[tuple[int, Span]],
-    by_sentence: dict[int, list[Span]],
+    assurance: _Claim,
+    risks: list[tuple[int, _Claim]],
+    by_sentence: dict[int, list[_Claim]],
 ) -> list[_Pair]:
     """Stated risks that contradict an assurance; see ``_targets``.
 
@@ -284,21 +317,21 @@ def _risk_pairs(
     for any use before one stated only for misuse or excess; then the nearest.
     """
     targets, profile = _targets(assurance)
-    absolute = claim_rule(assurance).get("assurance") == "absolute"
+    absolute = assurance.rule.get("assurance") == "absolute"
     rule_id = _risk_rule(assurance)
     pairs = []
     for other_index, risk in risks:
-        if risk._.aspect not in targets or risk._.polarity == "lower":
+        if risk.aspect not in targets or risk.polarity == "lower":
             continue
         if risk.start_char < assurance.end_char and assurance.start_char < risk.end_char:
             continue
         if profile and not (_sentence_harms(by_sentence[other_index]) & profile):
             continue
-        info = aspect_named(risk._.aspect)
+        info = aspect_named(risk.aspect)
         distance = abs(other_index - index)
         key = (
             int(distance > 0),
-            int(assurance._.aspect in (None, "safety")),
+            int(assurance.aspect in (None, "safety")),
             int(info is None or not info.serious),
             int(absolute and sentences.conditional(other_index)),
             distance,
@@ -311,19 +344,19 @@ def _risk_pairs(
 def _pairs_for(
     sentences: _Sentences,
     index: int,
-    claims: list[Span],
-    risks: list[tuple[int, Span]],
-    denials: list[tuple[int, Span]],
-    by_sentence: dict[int, list[Span]],
+    claims: list[_Claim],
+    risks: list[tuple[int, _Claim]],
+    denials: list[tuple[int, _Claim]],
+    by_sentence: dict[int, list[_Claim]],
 ) -> list[_Pair]:
     """Every candidate contradiction for the claims of one sentence."""
     pairs: list[_Pair] = []
     for claim in claims:
-        mode = claim_rule(claim).get("assurance")
-        if claim.label_ == "risk" and claim._.polarity == "lower":
+        mode = claim.rule.get("assurance")
+        if claim.label == "risk" and claim.polarity == "lower":
             # "side effects are rare" is contradicted by any serious or common harm.
             covered = side_effect_names() | aspect_names(family="harm")
-            same = covered if claim._.aspect == "side effects" else {claim._.aspect}
+            same = covered if claim.aspect == "side effects" else {claim.aspect}
             pairs += [
                 _Pair(
                     (int(j != index), 0, 0, 0, abs(j - index), j),
@@ -333,40 +366,40 @@ def _pairs_for(
                     j,
                 )
                 for j, risk in risks
-                if risk._.polarity == "higher" and risk._.aspect in same
+                if risk.polarity == "higher" and risk.aspect in same
             ]
         if mode in ("absolute", "comparative"):
             pairs += _risk_pairs(sentences, index, claim, risks, by_sentence)
-        if mode in ("use", "absolute") and claim._.polarity == "present":
+        if mode in ("use", "absolute") and claim.polarity == "present":
             # Use advice meets any refusal, the one to call it safe first; a claim that the
             # product is safe meets only a refusal to call it safe.
             pairs += [
                 _Pair(
-                    (int(j != index), 1, int(denial._.aspect != "safety"), 0, abs(j - index), j),
+                    (int(j != index), 1, int(denial.aspect != "safety"), 0, abs(j - index), j),
                     "FINDING.CONTRADICTION.REGULATORY_USE",
                     claim,
                     denial,
                     j,
                 )
                 for j, denial in denials
-                if mode == "use" or denial._.aspect == "safety"
+                if mode == "use" or denial.aspect == "safety"
             ]
     return pairs
 
 
-def _describe_assurance(claim: Span) -> str:
-    aspect, comparator = claim._.aspect, claim._.comparator
-    rule = claim_rule(claim)
+def _describe_assurance(claim: _Claim) -> str:
+    aspect, comparator = claim.aspect, claim.comparator
+    rule = claim.rule
     if rule.get("assurance") == "use":
         return "Says it can be used safely and effectively"
-    if claim._.polarity == "lower" and claim.label_ == "risk":
+    if claim.polarity == "lower" and claim.label == "risk":
         return f"Calls {aspect} rare or mild"
-    if claim._.polarity == "lower":
+    if claim.polarity == "lower":
         than = f" than {comparator}" if comparator else ""
         if aspect and aspect != "safety":
             return f"Claims a lower risk of {aspect}{than}"
         return f"Claims it is safer{than}"
-    if claim._.polarity == "absent":
+    if claim.polarity == "absent":
         topic = "risks" if aspect in (None, "safety") else f"{aspect}"
         return f"Claims no {topic}" + (f" (unlike {comparator})" if comparator else "")
     return "Calls it safe"
@@ -374,23 +407,23 @@ def _describe_assurance(claim: Span) -> str:
 
 def _describe_other(pair: _Pair) -> str:
     other = pair.other
-    if other.label_ == "regulatory":
-        if other._.aspect == "safety":
+    if other.label == "regulatory":
+        if other.aspect == "safety":
             return "says it is not approved as safe"
         return "says it is not approved"
-    if other._.polarity == "higher":
-        return f"calls {other._.aspect} serious or common"
-    return f"states a risk of {other._.aspect}"
+    if other.polarity == "higher":
+        return f"calls {other.aspect} serious or common"
+    return f"states a risk of {other.aspect}"
 
 
 def _contradiction(sentences: _Sentences, index: int, pair: _Pair) -> Finding:
     sent = sentences.sents[index]
     other_sent = sentences.sents[pair.other_index]
     other = pair.other
-    if other.label_ == "regulatory":
+    if other.label == "regulatory":
         aspect, severity = "regulatory", "medium"
     else:
-        aspect = other._.aspect
+        aspect = other.aspect
         info = aspect_named(aspect)
         severity = "high" if info is not None and info.serious else "medium"
     where = (
@@ -407,7 +440,7 @@ def _contradiction(sentences: _Sentences, index: int, pair: _Pair) -> Finding:
         kind="contradiction",
         aspect=aspect,
         severity=severity,
-        rule_ids=_rule_ids(pair.rule_id, pair.assurance._.rule_id, other._.rule_id),
+        rule_ids=_rule_ids(pair.rule_id, pair.assurance.rule.id, other.rule.id),
         message=message,
         sent=sent,
         cue=f"{pair.assurance.text} | {other.text}",
@@ -419,14 +452,14 @@ def _contradiction(sentences: _Sentences, index: int, pair: _Pair) -> Finding:
     )
 
 
-def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[Span]]) -> list[Finding]:
+def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]]) -> list[Finding]:
     ordered = sorted(by_sentence.items())
-    risks = [(i, c) for i, claims in ordered for c in claims if c.label_ == "risk"]
+    risks = [(i, c) for i, claims in ordered for c in claims if c.label == "risk"]
     denials = [
         (i, c)
         for i, claims in ordered
         for c in claims
-        if c.label_ == "regulatory" and c._.polarity == "absent"
+        if c.label == "regulatory" and c.polarity == "absent"
     ]
     findings = []
     reported: set[frozenset[int]] = set()
@@ -448,11 +481,13 @@ def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[Span]]) -
 
 def find_findings(doc: Doc) -> list[Finding]:
     """Unsupported and contradiction findings of one document, in document order."""
-    claims = [c for c in doc.spans.get(extensions.CLAIMS, ()) if c.label_ != "disclaimer"]
+    claims = [
+        _Claim.of(c) for c in doc.spans.get(extensions.CLAIMS, ()) if c.label_ != "disclaimer"
+    ]
     if not claims:
         return []
     sentences = _Sentences(doc)
-    by_sentence: dict[int, list[Span]] = {}
+    by_sentence: dict[int, list[_Claim]] = {}
     for claim in sorted(claims, key=lambda c: (c.start_char, c.end_char)):
         by_sentence.setdefault(sentences.index(claim), []).append(claim)
     contradictions = _contradictions(sentences, by_sentence)

@@ -154,6 +154,7 @@ def aspect_named(name: str | None) -> Aspect | None:
     return _lexicon().by_name.get(name) if name else None
 
 
+@cache
 def aspect_names(*, family: str | None = None, serious: bool | None = None) -> frozenset[str]:
     """Names of the aspects with the given family and seriousness."""
     return frozenset(
@@ -163,6 +164,7 @@ def aspect_names(*, family: str | None = None, serious: bool | None = None) -> f
     )
 
 
+@cache
 def side_effect_names() -> frozenset[str]:
     return frozenset(a.name for a in _lexicon().by_name.values() if a.side_effect)
 
@@ -258,7 +260,7 @@ def _document_subject(text: str) -> str | None:
     if not opening:
         return None
     candidates = list(dict.fromkeys(opening))  # first occurrence breaks ties
-    counts = Counter(w for w in _WORD.findall(lowered) if w in set(candidates))
+    counts = Counter(_WORD.findall(lowered))
     return max(candidates, key=lambda word: counts[word])
 
 
@@ -275,6 +277,12 @@ class _Found:
         if self.rule.kind == "safety" and self.comparator and self.rule.get("polarity") == "absent":
             return "comparative"  # "without the side effects of opioids"
         return self.rule.kind
+
+
+def _holds_values(doc: Doc, span: Span) -> bool:
+    """Whether a span with these offsets already carries a rule id (spaCy keeps extension
+    values in ``doc.user_data`` under the span's character offsets)."""
+    return ("._.", "rule_id", span.start_char, span.end_char) in doc.user_data
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -459,24 +467,19 @@ class ClaimTagger:
 
     @staticmethod
     def _spans(doc: Doc, text: str, found: list[_Found]) -> list[Span]:
-        taken = {
-            (s.start_char, s.end_char)
-            for group in (extensions.HEDGES, extensions.EVIDENCE)
-            for s in doc.spans.get(group, ())
-        }
         subject = _document_subject(text) if found else None
         spans = []
         for f in sorted(found, key=lambda f: (f.start, f.end)):
             span = doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand")
-            # Extension values live per (start, end): never share offsets with another span.
-            while span is not None and (span.start_char, span.end_char) in taken:
-                if span.end >= span.sent.end:
+            # Extension values live per (start, end): never share offsets with a cue or
+            # evidence span (or another claim) that already holds a rule id.
+            while span is not None and _holds_values(doc, span):
+                if span.end >= len(doc) or doc[span.end].is_sent_start:
                     span = None
                 else:
                     span = Span(doc, span.start, span.end + 1, label=f.label)
             if span is None:
                 continue
-            taken.add((span.start_char, span.end_char))
             span._.rule_id = f.rule.id
             span._.aspect = f.aspect
             span._.polarity = f.rule.get("polarity", "present")
