@@ -163,10 +163,11 @@ class HedgeTagger:
                 index = sentence_index(starts, match.start)
                 # Hedges come first in CUE_LABELS, so boosters only explain still-certain ones.
                 grade = match.rule.get("grade") if label == "hedge" else None
+                cue_text = text[span.start_char : span.end_char]
                 if grade and GRADE_RANK[grade] < GRADE_RANK[lowest[index]]:
-                    lowest[index], deciding[index] = grade, [span.text]
+                    lowest[index], deciding[index] = grade, [cue_text]
                 elif grade == lowest[index] or (label == "booster" and lowest[index] == "certain"):
-                    deciding[index].append(span.text)
+                    deciding[index].append(cue_text)
         doc.spans[extensions.HEDGES] = sorted(spans, key=lambda span: span.start_char)
         for sent, grade, cues in zip(sentences, lowest, deciding, strict=True):
             sent._.certainty = grade
