@@ -183,3 +183,11 @@ def test_seed_tables_of_contents_and_headings_hold_no_claims(nlp, seeds_dir):
         for claim in doc.spans[extensions.CLAIMS]:
             assert claim.sent.text.strip() not in lines, (path.name, claim.sent.text)
             assert not claim.sent.text.startswith("- "), (path.name, claim.sent.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kratom is not risk-free.", "CBD does not cure cancer.", "It is not a safe alternative."],
+)
+def test_negated_benefit_and_safety_claims_are_not_claims(nlp, text):
+    assert claims(nlp, text) == []

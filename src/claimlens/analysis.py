@@ -241,7 +241,8 @@ def _unsupported_finding(
         why = f"resting on anecdotes (“{appeal.text}”)"
     else:
         why = f"backed only by a vague appeal (“{appeal.text}”)"
-    message = f"Unsupported {what} on {claim.aspect} {why} (s{index + 1}): “{claim.text}”"
+    topic = f" on {claim.aspect}" if aspect_named(claim.aspect) else ""
+    message = f"Unsupported {what}{topic} {why} (s{index + 1}): “{claim.text}”"
     return Finding(
         kind="unsupported",
         aspect=claim.aspect or claim.label,

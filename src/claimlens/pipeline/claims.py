@@ -48,6 +48,8 @@ CLAIM_TYPES = (
     "disclaimer",
 )
 _NOT_CLAIM_BLOCKS = frozenset({"title", "heading"})
+# Claim types a preceding negation turns into their opposite ("is not risk-free").
+_NEGATABLE = frozenset({"efficacy", "safety", "comparative", "mechanism"})
 # A clause ends at strong punctuation or where a new clause opens; topic words beyond it belong
 # to another statement.
 _CLAUSE_END = re.compile(r"[.;:!?()\u2014]|\b(?:but|while|whereas|which|although|though|making)\b")
@@ -447,21 +449,22 @@ class ClaimTagger:
             if f.rule.get("assurance") in ("absolute", "comparative")
             and f.rule.get("polarity") in ("absent", "lower")
         ]
-        precaution = _modifier("precaution")
+        precaution, negation = _modifier("precaution"), _modifier("negation")
         kept = []
         for f in found:
             span = (f.start, f.end)
             kind = f.rule.kind
+            sent_start = starts[bisect_right(starts, f.start) - 1]
             if kind != "disclaimer" and any(_overlaps(span, d) for d in disclaimers):
                 continue
             if kind == "safety" and any(_overlaps(span, r) for r in regulatory):
                 continue
             if kind == "risk" and any(_overlaps(span, a) for a in assurances):
                 continue
-            if kind == "risk":
-                sent_start = starts[bisect_right(starts, f.start) - 1]
-                if precaution.search(text, max(sent_start, f.start - 60), f.start):
-                    continue
+            if kind == "risk" and precaution.search(text, max(sent_start, f.start - 60), f.start):
+                continue
+            if kind in _NEGATABLE and negation.search(text, max(sent_start, f.start - 25), f.start):
+                continue
             kept.append(f)
         return kept
 
