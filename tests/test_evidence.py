@@ -85,6 +85,7 @@ def test_cue_text_label_and_rule(nlp, text, cue):
         "A moderate dose of 5 to 15 grams is often suggested.",
         "Further studies in humans are needed.",
         "No randomized controlled trials have tested this tea.",
+        "Studies in animals have not shown any benefit.",
         "Patients who reported chest pain were excluded.",
         "Staff who reported side effects were interviewed.",
         "Users should talk to a pharmacist before mixing supplements.",

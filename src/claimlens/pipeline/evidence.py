@@ -38,10 +38,8 @@ from claimlens import extensions
 from claimlens.rules import Rule, load_rules
 
 LABELS = ("specific", "vague", "anecdote")  # also the priority when two cues share offsets
-_WORD_TRIGGER = re.compile(r"^[a-z][a-z'’-]*$")
-
-
-_ESCAPE = re.compile(r"\\.")
+_WORD_TRIGGER = re.compile(r"^[a-z][a-z'’-]*$")  # other triggers are symbols: substrings
+_ESCAPE = re.compile(r"\\.")  # an escaped character in a pattern, e.g. \S or \[
 
 
 @dataclass(frozen=True)
