@@ -477,6 +477,16 @@ def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]])
     return findings
 
 
+def _without_balanced_safety(claims: list[_Claim]) -> list[_Claim]:
+    """Drop a general "is safe" that its own sentence qualifies with a risk ("Magnesium from
+    food is safe, but supplements can cause diarrhea"): the writer has already balanced it."""
+    if not any(c.label == "risk" and c.polarity in ("present", "higher") for c in claims):
+        return claims
+    return [
+        c for c in claims if not (c.rule.get("assurance") == "absolute" and c.polarity == "present")
+    ]
+
+
 # --- entry points ----------------------------------------------------------------------------
 
 
@@ -491,6 +501,8 @@ def find_findings(doc: Doc) -> list[Finding]:
     by_sentence: dict[int, list[_Claim]] = {}
     for claim in sorted(claims, key=lambda c: (c.start_char, c.end_char)):
         by_sentence.setdefault(sentences.index(claim), []).append(claim)
+    for index, sentence_claims in by_sentence.items():
+        by_sentence[index] = _without_balanced_safety(sentence_claims)
     contradictions = _contradictions(sentences, by_sentence)
     self_contradicted = {f.sent_id - 1 for f in contradictions if f.related_sent_id == f.sent_id}
     findings = contradictions + _unsupported(doc, sentences, by_sentence, self_contradicted)
