@@ -33,7 +33,7 @@ def only_sentence(nlp, text):
         ("Peppermint oil may relieve tension headaches.", "possible", "may"),
         ("Lavender oil could potentially calm anxiety.", "possible", "could"),
         ("Early research suggests that zinc shortens colds.", "probable", "suggests"),
-        ("Ashwagandha is believed to lower stress.", "probable", "believed to"),
+        ("Ashwagandha is believed to lower stress.", "probable", "believed"),
         ("Elderberry appears to ease flu symptoms.", "probable", "appears"),
         ("Turmeric is clinically proven to cure arthritis.", "certain", "clinically proven"),
         ("This detox tea is 100% guaranteed to work.", "certain", "guaranteed"),
@@ -46,8 +46,17 @@ def test_sentence_certainty_and_deciding_cue(nlp, text, certainty, cue):
     assert cue in sent._.certainty_cues
 
 
-def test_plain_assertion_is_certain_without_cues(nlp):
-    sent = only_sentence(nlp, "Fish oil lowers triglycerides.")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fish oil lowers triglycerides.",
+        "In May 2021 the agency issued a warning letter.",
+        "He would later open a herbal shop.",
+        "Results could not be replicated in mice.",
+    ],
+)
+def test_plain_assertion_is_certain_without_cues(nlp, text):
+    sent = only_sentence(nlp, text)
     assert sent._.certainty == "certain"
     assert sent._.certainty_cues == []
 
