@@ -1,44 +1,42 @@
 """Gold evaluation: the matching rule, and the quality floors on the real seed articles and on
 our own articles about other products (tests/data/articles, written for this project)."""
 
+from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 from claimlens.analysis import KINDS
 from claimlens.evaluate.gold import GoldRow, evaluate_gold, load_gold, matches, score
-from claimlens.pipeline import build_pipeline
+from claimlens.scan import scan_texts
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return build_pipeline()
+def findings_of(texts: dict[str, str]) -> list[dict]:
+    return scan_texts(texts).findings.to_dict("records")
 
 
-def test_matching_rule_either_order_and_within_one_sentence(nlp):
-    doc = nlp(
+def test_matching_rule_either_order_and_within_one_sentence():
+    text = (
         "Overdosing on kratom is possible. It is a natural way to relieve pain without the "
         "risk of overdose. While safer than opioids, high doses can cause respiratory depression."
     )
-    by_sentence = {f.sent_id: f for f in doc._.findings if f.kind == "contradiction"}
+    by_sentence = {f["sent_id"]: f for f in findings_of({"a.txt": text})}
     across, within = by_sentence[2], by_sentence[3]
     pair = GoldRow("a.txt", "contradiction", "overdose", "is possible", "without the risk")
-    assert matches(pair, "a.txt", across)
-    assert not matches(pair, "b.txt", across)
+    assert matches(pair, across)
+    assert not matches(replace(pair, doc="b.txt"), across)
     one = GoldRow("a.txt", "contradiction", "x", "safer than opioids", "respiratory depression")
-    assert matches(one, "a.txt", within)
-    assert not matches(one, "a.txt", across)
+    assert matches(one, within)
+    assert not matches(one, across)
 
 
-def test_score_counts_recall_on_gold_rows_and_precision_on_findings(nlp):
-    doc = nlp("Turmeric cures arthritis. Turmeric is a safe and effective natural remedy.")
+def test_score_counts_recall_on_gold_rows_and_precision_on_findings():
+    text = "Turmeric cures arthritis. Turmeric is a safe and effective natural remedy."
     gold = [
         GoldRow("t.txt", "unsupported", "efficacy", "Turmeric cures arthritis"),
         GoldRow("t.txt", "unsupported", "efficacy", "never said"),
     ]
-    report = score(gold, {"t.txt": doc._.findings})
+    report = score(gold, findings_of({"t.txt": text}))
     unsupported = report.scores["unsupported"]
     assert (unsupported.gold, unsupported.matched_gold) == (2, 1)
     assert (unsupported.findings, unsupported.matched_findings) == (2, 1)

@@ -7,7 +7,8 @@ and its sentence contains ``a`` (an unsupported claim) or its two sentences cont
 ``b`` in either order; a contradiction within one sentence has both in that sentence.
 
 Recall counts gold rows matched by some finding; precision counts findings that match some gold
-row, so every extra finding costs precision even when it is not wrong.
+row, so every extra finding costs precision even when it is not wrong. Findings are the rows
+``claimlens scan`` writes to findings.csv (the same rule as shared/hooks/score_gold.py).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from claimlens.analysis import KINDS, Finding
+from claimlens.analysis import KINDS
 
 
 @dataclass(frozen=True)
@@ -83,40 +85,46 @@ def load_gold(path: Path) -> list[GoldRow]:
     return rows
 
 
-def matches(row: GoldRow, doc: str, finding: Finding) -> bool:
-    if doc != row.doc or finding.kind != row.kind:
+def document_name(finding: Mapping[str, Any]) -> str:
+    """The file name a findings row belongs to (doc ids of JSONL/CSV rows end in ``#n``)."""
+    name = str(finding.get("doc_id") or finding.get("source_path") or "").replace("\\", "/")
+    return name.rsplit("/", 1)[-1].split("#", 1)[0]
+
+
+def matches(row: GoldRow, finding: Mapping[str, Any]) -> bool:
+    """Whether a findings row (as in findings.csv) matches a gold row."""
+    if document_name(finding) != row.doc or finding.get("kind") != row.kind:
         return False
-    first = finding.sent.text
+    first = str(finding.get("sentence") or "")
     if row.b is None:
         return row.a in first
-    second = finding.related_sent.text if finding.related_sent is not None else first
+    second = str(finding.get("related_sentence") or "") or first
     return (row.a in first and row.b in second) or (row.b in first and row.a in second)
 
 
-def score(gold: list[GoldRow], findings: Mapping[str, Iterable[Finding]]) -> GoldReport:
-    """Per-kind recall and precision of ``findings`` (file name -> findings) against ``gold``."""
-    listed = [(doc, f) for doc, found in sorted(findings.items()) for f in found]
+def score(gold: list[GoldRow], findings: Iterable[Mapping[str, Any]]) -> GoldReport:
+    """Per-kind recall and precision of findings rows against ``gold``."""
+    rows = list(findings)
     scores = {}
     missed = []
     unmatched: dict[str, list[str]] = {}
     for kind in KINDS:
-        rows = [g for g in gold if g.kind == kind]
-        of_kind = [(doc, f) for doc, f in listed if f.kind == kind]
-        found = [g for g in rows if any(matches(g, doc, f) for doc, f in of_kind)]
-        good = [(doc, f) for doc, f in of_kind if any(matches(g, doc, f) for g in rows)]
-        missed += [g for g in rows if g not in found]
-        for doc, f in of_kind:
-            if (doc, f) not in good:
-                unmatched.setdefault(doc, []).append(f"{kind} s{f.sent_id}: {f.message}")
-        scores[kind] = KindScore(kind, len(rows), len(found), len(of_kind), len(good))
+        gold_rows = [g for g in gold if g.kind == kind]
+        of_kind = [f for f in rows if f.get("kind") == kind]
+        found = [g for g in gold_rows if any(matches(g, f) for f in of_kind)]
+        good = [f for f in of_kind if any(matches(g, f) for g in gold_rows)]
+        missed += [g for g in gold_rows if g not in found]
+        for f in of_kind:
+            if not any(f is g for g in good):
+                summary = f"{kind} s{f.get('sent_id')}: {f.get('message')}"
+                unmatched.setdefault(document_name(f), []).append(summary)
+        scores[kind] = KindScore(kind, len(gold_rows), len(found), len(of_kind), len(good))
     return GoldReport(scores, missed, unmatched)
 
 
 def evaluate_gold(gold_path: Path, texts: Path, model: str | None = None) -> GoldReport:
-    """Run the pipeline over every ``*.txt`` in ``texts`` and score it against ``gold_path``."""
-    from claimlens.pipeline import build_pipeline
+    """Scan the folder ``texts`` as ``claimlens scan`` does and score its findings."""
+    from claimlens.scan import scan_paths
 
-    nlp = build_pipeline(model)
-    paths = sorted(Path(texts).glob("*.txt"))
-    findings = {path.name: nlp(path.read_text(encoding="utf-8"))._.findings or [] for path in paths}
-    return score(load_gold(Path(gold_path)), findings)
+    result = scan_paths([Path(texts)], model=model)
+    return score(load_gold(Path(gold_path)), result.findings.to_dict("records"))
