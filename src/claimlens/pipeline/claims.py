@@ -7,14 +7,15 @@ topic, from ``rules/aspects.json``), ``_.polarity`` (present | absent | lower | 
 ``_.subject`` (the product the article is about), ``_.comparator`` (what it is compared with)
 and ``_.rule_id``.
 
-Rules are triggers (``rules/claims.json``): one compiled regex per rule runs once over the
-lower-cased text; a rule's ``aspect_slot`` then reads the topic words in the same clause after
-(or before) the trigger, one span per topic, so "can lead to anxiety, paranoia, and rare
-respiratory depression" yields three risk claims. Abbreviations defined in the article
-("opioid use disorder (OUD)") take the aspect of their long form.
+Rules are triggers (``rules/claims.json``): a rule's regex runs on the lower-cased text of the
+sentences that hold one of its trigger words; its ``aspect_slot`` then reads the topic words in
+the same clause after (or before) the trigger, one span per topic, so "can lead to anxiety,
+paranoia, and rare respiratory depression" yields three risk claims. Abbreviations defined in
+the article ("opioid use disorder (OUD)") take the aspect of their long form.
 
 Questions, titles, headings and table-of-contents entries carry no claims; a risk named only as
-something to avoid ("to minimize the risk of overdose") is advice, not a risk claim.
+something to avoid ("to minimize the risk of overdose") is advice, not a risk claim; a benefit
+or safety claim right after a negation ("is not risk-free") is not a claim.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def claim_rule(span: Span) -> Rule:
 
 @cache
 def _modifier(kind: str, scope: str | None = None) -> re.Pattern[str]:
-    """One regex for the modifier rules of a kind (qualifier, precaution, condition)."""
+    """One regex for the modifier rules of a kind (qualifier, precaution, condition, negation)."""
     patterns = [
         p
         for r in _claim_rules().values()
