@@ -37,7 +37,7 @@ def only_sentence(nlp, text):
         ("Elderberry appears to ease flu symptoms.", "probable", "appears"),
         ("Turmeric is clinically proven to cure arthritis.", "certain", "clinically proven"),
         ("This detox tea is 100% guaranteed to work.", "certain", "guaranteed"),
-        ("It eases pain without the side effects of opioids.", "certain", "without the side effects"),
+        ("It eases pain without the side effects.", "certain", "without the side effects"),
         ("Can you overdose on melatonin?", "possible", "?"),
     ],
 )
