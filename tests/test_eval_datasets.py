@@ -21,7 +21,7 @@ def test_bioscope_sentence_and_cue_scores(eval_dir):
     assert report.rows == 7335
     assert report.scores["uncertain sentences"].f1 >= 0.88
     assert report.scores["uncertain, or-only excluded"].f1 >= 0.89
-    assert report.scores["hedge cues (exact)"].f1 >= 0.77
+    assert report.scores["hedge cues (exact)"].f1 >= 0.82
     assert report.scores["negation cues (exact)"].f1 >= 0.89
 
 
@@ -29,7 +29,7 @@ def test_causal_language_macro_f1(eval_dir):
     report = evaluate_dataset("causal_language", eval_dir / "causal_language" / "dev.csv")
     assert report.rows == 1530
     assert report.scores["correlational"].gold == 499  # label 3 means correlational here
-    assert report.figures["macro_f1"] >= 0.72
+    assert report.figures["macro_f1"] >= 0.73
 
 
 def test_press_release_macro_f1(eval_dir):
