@@ -25,7 +25,7 @@ COMPONENTS = ("claimlens_hedges", "claimlens_strength")
 # Certainty grade -> number for rank correlation with 1-6 certainty scores.
 CERTAINTY_SCORE = {"doubtful": 1, "possible": 2, "probable": 3, "certain": 4}
 # BioScope counts disjunction as speculation; a health-article tagger does not, on purpose.
-DISJUNCTION_CUES = frozenset({"or", "either", "and/or", "nor", "whether or not"})
+DISJUNCTION_CUES = frozenset({"or", "either", "and/or"})
 # The two Yu et al. datasets code the same classes in opposite order.
 CAUSAL_LANGUAGE_LABELS = {
     0: "none",

@@ -70,14 +70,20 @@ class StrengthTagger:
                 if match.start < cutoff[index]:
                     yield index, match
 
+        def first_rule(matches: list[RuleMatch]) -> dict[int, str]:
+            found: dict[int, str] = {}
+            for index, match in claimed(matches):
+                found.setdefault(index, match.rule.id)
+            return found
+
         hedge_ends: list[list[int]] = [[] for _ in sentences]
         for cue in doc.spans.get(extensions.HEDGES, []):
             if cue.label_ == "hedge" and cue._.rule_id in self.verb_modifiers:
                 hedge_ends[sentence_index(starts, cue.start_char)].append(cue.end_char)
 
         # One dict per outcome, in the order of precedence of rules/strength.json.
-        correlational = {i: m.rule.id for i, m in reversed(list(claimed(association)))}
-        conditional, direct = {}, {}
+        conditional: dict[int, str] = {}
+        direct: dict[int, str] = {}
         for index, match in claimed(causal):
             hedged = any(
                 end <= match.end and match.start - end <= self.max_gap for end in hedge_ends[index]
@@ -86,12 +92,11 @@ class StrengthTagger:
                 conditional[index] = self.hedged_rule.id
             else:
                 direct.setdefault(index, match.rule.id)
-        compared = {i: m.rule.id for i, m in reversed(list(claimed(comparison)))}
         outcomes = (
-            ("correlational", correlational),
+            ("correlational", first_rule(association)),
             ("conditional_causal", conditional),
             ("direct_causal", direct),
-            ("correlational", compared),
+            ("correlational", first_rule(comparison)),
             ("none", nonclaim_rule),
         )
         for index, sent in enumerate(sentences):
