@@ -128,3 +128,19 @@ def test_every_rule_finds_its_own_example(nlp, rule):
     """Cues are only tried at tokens flagged as possible starts: each rule must survive that."""
     doc = nlp(rule.example)
     assert rule.id in {span._.rule_id for span in doc.spans[extensions.HEDGES]}
+
+
+def test_empty_and_blank_documents(nlp):
+    for text in ("", "   \n"):
+        doc = nlp(text)
+        assert list(doc.spans[extensions.HEDGES]) == []
+
+
+def test_grades_follow_the_claimlens_segmenter():
+    from claimlens.pipeline import build_pipeline
+
+    nlp = build_pipeline(components=("claimlens_segmenter", "claimlens_hedges"))
+    doc = nlp("Does CBD Work?\nCBD might ease anxiety. It is sold online.\n")
+    graded = [(s.text.strip(), s._.certainty) for s in doc.sents]
+    assert ("CBD might ease anxiety.", "possible") in graded
+    assert ("It is sold online.", "certain") in graded
