@@ -180,8 +180,9 @@ def _supported(
     claim: _Claim, appealed: bool, sentences: _Sentences, index: int, specific: list[Span]
 ) -> bool:
     """Specific evidence in the claim's sentence supports it; evidence elsewhere in the
-    paragraph supports it only when it speaks about the same aspect, and never rescues a claim
-    that leans on its own vague appeal or a high-severity one (cures, absolute safety)."""
+    paragraph supports it only when it speaks about the claim's named aspect, and never rescues
+    a claim that leans on its own vague appeal, a high-severity one (cures, absolute safety) or
+    one without a topic (hype, a dose)."""
     sent = sentences.sents[index]
     if any(sent.start_char <= e.start_char < sent.end_char for e in specific):
         return True
@@ -190,8 +191,8 @@ def _supported(
     start, end = sentences.paragraph_range(index)
     evidence_sents = {sentences.index(e) for e in specific if start <= e.start_char < end}
     aspect = claim.aspect
-    if aspect_named(aspect) is None:  # a generic claim (efficacy, dosage...)
-        return bool(evidence_sents)
+    if aspect_named(aspect) is None:  # hype, a dose: only evidence in its own sentence
+        return False
     return any(
         a.name == aspect for i in evidence_sents for _, _, a in find_aspects(sentences.text_of(i))
     )
@@ -321,8 +322,12 @@ def _risk_pairs(
     absolute = assurance.rule.get("assurance") == "absolute"
     rule_id = _risk_rule(assurance)
     pairs = []
+    # "Impossible to overdose" is contradicted by any harm of too high a dose.
+    too_much = "overdose" in targets
     for other_index, risk in risks:
-        if risk.aspect not in targets or risk.polarity == "lower":
+        if risk.polarity == "lower":
+            continue
+        if risk.aspect not in targets and not (too_much and sentences.conditional(other_index)):
             continue
         if risk.start_char < assurance.end_char and assurance.start_char < risk.end_char:
             continue

@@ -192,7 +192,8 @@ def claim_rule(span: Span) -> Rule:
 
 @cache
 def _modifier(kind: str, scope: str | None = None) -> re.Pattern[str]:
-    """One regex for the modifier rules of a kind (qualifier, precaution, condition, negation)."""
+    """One regex for the modifier rules of a kind (qualifier, precaution, not_product,
+    condition, negation)."""
     patterns = [
         p
         for r in _claim_rules().values()
@@ -451,6 +452,7 @@ class ClaimTagger:
             and f.rule.get("polarity") in ("absent", "lower")
         ]
         precaution, negation = _modifier("precaution"), _modifier("negation")
+        not_product = _modifier("not_product")
         kept = []
         for f in found:
             span = (f.start, f.end)
@@ -463,6 +465,8 @@ class ClaimTagger:
             if kind == "risk" and any(_overlaps(span, a) for a in assurances):
                 continue
             if kind == "risk" and precaution.search(text, max(sent_start, f.start - 60), f.start):
+                continue
+            if kind == "risk" and not_product.search(text, sent_start, f.start):
                 continue
             if kind in _NEGATABLE and negation.search(text, max(sent_start, f.start - 25), f.start):
                 continue
