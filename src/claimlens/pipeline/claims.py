@@ -140,15 +140,20 @@ def _lower(text: str) -> str:
 
 
 @cache
-def _aspect_of(mention: str) -> Aspect:
-    return next(aspect for regex, aspect in _lexicon().aspect_regexes if regex.fullmatch(mention))
+def _aspect_of(mention: str) -> Aspect | None:
+    """The aspect whose own patterns match a mention found by the flat regex."""
+    return next(
+        (aspect for regex, aspect in _lexicon().aspect_regexes if regex.fullmatch(mention)), None
+    )
 
 
 def find_aspects(text: str) -> Iterator[tuple[int, int, Aspect]]:
     """Topic mentions in ``text`` as (start, end, aspect)."""
     lexicon = _lexicon()
     for match in lexicon.mention_regex.finditer(_lower(text)):
-        yield match.start(), match.end(), _aspect_of(match.group())
+        aspect = _aspect_of(match.group())
+        if aspect is not None:
+            yield match.start(), match.end(), aspect
     for match in lexicon.cased_mention_regex.finditer(text):
         yield match.start(), match.end(), lexicon.aspects[match.lastgroup]
 
