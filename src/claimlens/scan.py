@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimlens.document import Document
-from claimlens.extensions import CLAIMS, EVIDENCE, HEDGES
+from claimlens.extensions import CLAIMS, EVIDENCE, HEDGES, doc_text
 from claimlens.schema import DOCUMENT_COLUMNS, FINDING_COLUMNS, FINDING_KINDS, SENTENCE_COLUMNS
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def doc_to_result(doc: Doc, document: Document) -> DocResult:
     """Flatten a processed ``Doc`` into report rows."""
     from claimlens.pipeline.segmenter import sentence_bounds
 
-    text = doc.text  # rebuilt from the tokens on every access: read it once
+    text = doc_text(doc)
     sents = list(doc.sents)
     bounds = [sentence_bounds(s) for s in sents]
     starts = [s.start_char for s in sents]

@@ -221,9 +221,7 @@ def _given_blocks(
 
 def sentence_bounds(sent: Span) -> tuple[int, int]:
     """The ``(start_char, end_char)`` a reviewer reads: no surrounding space, no list marker."""
-    text = sent.text
-    start, end = text_bounds(text, 0, len(text))
-    return sent.start_char + start, sent.start_char + end
+    return text_bounds(doc_text(sent.doc), sent.start_char, sent.end_char)
 
 
 def text_bounds(text: str, start: int, end: int) -> tuple[int, int]:
