@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import multiprocessing
 import signal
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +64,9 @@ class ScanResult:
     findings: pd.DataFrame
 
 
+_LIST_COLUMNS = ("claim_types", "aspects", "polarity", "hedge_cues", "booster_cues", "evidence")
+
+
 def _join(values: Iterable[str]) -> str:
     """Sorted, de-duplicated, so the same input always gives the same cell."""
     return LIST_SEPARATOR.join(sorted({v for v in values if v}))
@@ -99,43 +102,38 @@ def doc_to_result(doc: Doc, document: Document) -> DocResult:
     def sent_index(span_start: int) -> int:
         return bisect.bisect_right(starts, span_start) - 1
 
-    per_sent: list[dict[str, list[str]]] = [
-        {"claim_types": [], "aspects": [], "polarity": [], "hedge": [], "booster": [], "ev": []}
-        for _ in sents
-    ]
+    # (sentence index, column) -> values; most sentences have none, so nothing is built for them
+    cells: dict[tuple[int, str], list[str]] = defaultdict(list)
     for span in doc.spans.get(CLAIMS, []):
-        slot = per_sent[sent_index(span.start_char)]
-        slot["claim_types"].append(span.label_)
-        slot["aspects"].append(span._.aspect or "")
-        if span._.polarity:
-            slot["polarity"].append(span._.polarity)
+        i = sent_index(span.start_char)
+        cells[i, "claim_types"].append(span.label_)
+        ext = span._
+        cells[i, "aspects"].append(ext.aspect or "")
+        cells[i, "polarity"].append(ext.polarity or "")
     for span in doc.spans.get(HEDGES, []):
         if span.label_ in ("hedge", "booster"):
-            per_sent[sent_index(span.start_char)][span.label_].append(span.text)
+            cells[sent_index(span.start_char), f"{span.label_}_cues"].append(span.text)
     for span in doc.spans.get(EVIDENCE, []):
-        per_sent[sent_index(span.start_char)]["ev"].append(f"{span.label_}:{span.text}")
+        cells[sent_index(span.start_char), "evidence"].append(f"{span.label_}:{span.text}")
 
     sentence_rows = []
-    for i, (sent, (start, end), slot) in enumerate(zip(sents, bounds, per_sent, strict=True)):
-        sentence_rows.append(
-            {
-                "doc_id": document.doc_id,
-                "sent_id": i + 1,
-                "start_char": start,
-                "end_char": end,
-                "block": sent._.block or "paragraph",
-                "paragraph": sent._.paragraph if sent._.paragraph is not None else 0,
-                "text": text[start:end],
-                "claim_types": _join(slot["claim_types"]),
-                "aspects": _join(slot["aspects"]),
-                "polarity": _join(slot["polarity"]),
-                "claim_strength": sent._.claim_strength or "",
-                "certainty": sent._.certainty or "",
-                "hedge_cues": _join(slot["hedge"]),
-                "booster_cues": _join(slot["booster"]),
-                "evidence": _join(slot["ev"]),
-            }
-        )
+    for i, (sent, (start, end)) in enumerate(zip(sents, bounds, strict=True)):
+        ext = sent._
+        row = {
+            "doc_id": document.doc_id,
+            "sent_id": i + 1,
+            "start_char": start,
+            "end_char": end,
+            "block": ext.block or "paragraph",
+            "paragraph": ext.paragraph or 0,
+            "text": text[start:end],
+            "claim_strength": ext.claim_strength or "",
+            "certainty": ext.certainty or "",
+        }
+        for column in _LIST_COLUMNS:
+            values = cells.get((i, column))
+            row[column] = _join(values) if values else ""
+        sentence_rows.append(row)
 
     finding_rows = []
     counts: dict[str, int] = {}
