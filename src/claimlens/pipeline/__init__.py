@@ -12,7 +12,7 @@ from claimlens import extensions
 # Order matters: sentences first; cues before the claims and findings that read them.
 COMPONENTS = (
     "claimlens_segmenter",
-    "abbreviation_detector",
+    "claimlens_abbreviations",
     "claimlens_hedges",
     "claimlens_strength",
     "claimlens_evidence",
@@ -25,7 +25,7 @@ COMPONENTS = (
 # source checkout without installed entry points.
 FACTORY_MODULES = {
     "claimlens_segmenter": "claimlens.pipeline.segmenter",
-    "abbreviation_detector": "scispacy.abbreviation",
+    "claimlens_abbreviations": "claimlens.pipeline.abbreviations",
     "claimlens_hedges": "claimlens.pipeline.hedges",
     "claimlens_strength": "claimlens.pipeline.strength",
     "claimlens_evidence": "claimlens.pipeline.evidence",
