@@ -3,14 +3,16 @@
 ``find_findings(doc)`` reads the claim spans of ``claimlens_claims`` (with the certainty of
 ``claimlens_hedges`` and the evidence of ``claimlens_evidence`` when they ran) and returns
 
-- ``unsupported`` findings: a strong claim asserted with no specific evidence in its paragraph,
-  or leaning only on a vague appeal or on anecdotes;
+- ``unsupported`` findings: a strong claim asserted with no specific evidence (in its sentence,
+  or elsewhere in its paragraph on the same topic), or leaning only on a vague appeal or on
+  anecdotes;
 - ``contradiction`` findings: an assurance (no risk, safe, safer than, rare) and a stated risk
   on the same aspect, or a regulator's refusal and advice to use the product safely.
 
 To keep the list short, every sentence yields at most one finding of each kind: an unsupported
 sentence reports its first firing claim; an assurance sentence is paired with one risk sentence,
-the nearest that contradicts it (the same sentence first). docs/findings.md has the details.
+the best-ranked that contradicts it (the same sentence first, then serious harms, then the
+nearest). docs/findings.md has the details.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from claimlens.rules import Rule
 KINDS = ("unsupported", "contradiction")
 SEVERITIES = ("low", "medium", "high")
 STRONG_TYPES = frozenset({"efficacy", "safety", "comparative", "mechanism", "dosage"})
-_SPECIFIC_ASPECTS_EXCLUDED = frozenset({"side effects", "safety"})
+_GENERIC_HARMS = frozenset({"side effects", "safety"})  # topics that name no particular harm
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,7 @@ def _targets(assurance: _Claim) -> tuple[frozenset[str], frozenset[str] | None]:
     profile = comparator_profile(assurance.comparator)
     info = aspect_named(aspect)
     named_harm = info is not None and info.family == "harm"
-    named_harm = named_harm and aspect not in _SPECIFIC_ASPECTS_EXCLUDED
+    named_harm = named_harm and aspect not in _GENERIC_HARMS
     if assurance.rule.get("assurance") == "comparative":
         targets = ({aspect} if named_harm else set()) | set(profile or ())
         return frozenset(targets) or aspect_names(family="harm"), None
