@@ -156,6 +156,7 @@ def test_one_finding_per_sentence_sorted_by_position(nlp):
     assert len(keys) == len(set(keys))
     assert [f.sent_id for f in found if f.kind == "unsupported"] == [1, 3, 4]
     assert all(isinstance(f, Finding) and f.message for f in found)
+
     def summary(items):
         return [(f.kind, f.sent_id, f.related_sent_id, f.rule_ids, f.message) for f in items]
 
