@@ -59,13 +59,14 @@ class _Claim:
 
     @classmethod
     def of(cls, span: Span) -> _Claim:
+        values = span._
         return cls(
             span,
             span.label_,
             claim_rule(span),
-            span._.aspect,
-            span._.polarity,
-            span._.comparator,
+            values.aspect,
+            values.polarity,
+            values.comparator,
             span.start_char,
             span.end_char,
         )

@@ -503,11 +503,12 @@ class ClaimTagger:
             if span is None:
                 continue
             taken.add((span.start_char, span.end_char))
-            span._.rule_id = f.rule.id
-            span._.aspect = f.aspect
-            span._.polarity = f.rule.get("polarity", "present")
-            span._.subject = subject
-            span._.comparator = f.comparator
+            values = span._  # one accessor for the five attributes
+            values.rule_id = f.rule.id
+            values.aspect = f.aspect
+            values.polarity = f.rule.get("polarity", "present")
+            values.subject = subject
+            values.comparator = f.comparator
             spans.append(span)
         return spans
 
