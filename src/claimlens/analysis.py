@@ -73,7 +73,7 @@ class _Claim:
 
     @property
     def text(self) -> str:
-        return self.span.text
+        return extensions.doc_text(self.span.doc)[self.start_char : self.end_char]
 
 
 _Appeal = tuple[Span | _Claim, str]
@@ -103,6 +103,7 @@ class _Sentences:
         self.starts = [s.start_char for s in self.sents]
         self.text = extensions.doc_text(doc)
         self._conditional: dict[int, bool] = {}
+        self._certainty: dict[int, str] = {}
 
     def text_of(self, index: int) -> str:
         sent = self.sents[index]
@@ -118,7 +119,9 @@ class _Sentences:
         return bisect_right(self.starts, span.start_char) - 1
 
     def certainty(self, index: int) -> str:
-        return self.sents[index]._.certainty or "certain"
+        if index not in self._certainty:
+            self._certainty[index] = self.sents[index]._.certainty or "certain"
+        return self._certainty[index]
 
     def paragraph_range(self, index: int) -> tuple[int, int]:
         """Character range of the sentence's paragraph (the sentence alone when unknown)."""

@@ -21,7 +21,7 @@ or safety claim right after a negation ("is not risk-free") is not a claim.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,7 +59,9 @@ _CLAUSE_START = re.compile(r"[,;:()\u2014]|\b(?:but|while|whereas|which|although
 _WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
 _BULLET = re.compile(r"^[\s\-*•·‣–]+")
 _SUBJECT_WINDOW = 600
-_WORD_START = r"(?<![a-z0-9])"  # ``\b`` before a word, on lower-cased text
+# ``\b`` before a word in lower-cased text; faster than ``\b`` in front of the flat alternation
+# of literals that finds aspect mentions (but slower in front of the claim rules' patterns).
+_WORD_START = r"(?<![a-z0-9])"
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,6 @@ def _lexicon() -> _Lexicon:
         comparator_regex=_group_regex(comparator_rules, flags=re.IGNORECASE),
         profiles={f"g{i}": frozenset(r.get("profile", ())) for i, r in enumerate(comparator_rules)},
     )
-
-
-def _word_start(pattern: str) -> str:
-    """A pattern's leading ``\\b`` as a lookbehind, which ``re`` runs faster on lower-cased text."""
-    return _WORD_START + pattern[2:] if pattern.startswith("\\b") else pattern
 
 
 def _lower(text: str) -> str:
@@ -310,9 +307,7 @@ class ClaimTagger:
 
     def __init__(self, vocab: Vocab) -> None:
         rules = [r for r in _claim_rules().values() if r.kind in CLAIM_TYPES]
-        self._rules = [
-            (rule, re.compile("|".join(map(_word_start, rule.patterns)))) for rule in rules
-        ]
+        self._rules = [(rule, re.compile("|".join(rule.patterns))) for rule in rules]
         self._rules_by_form: dict[int, tuple[int, ...]] = defaultdict(tuple)
         for index, rule in enumerate(rules):
             for word in rule.get("triggers", ()):
@@ -344,35 +339,26 @@ class ClaimTagger:
         lowered = _lower(text)
         sents = sentence_spans(doc)
         starts = [s.start_char for s in sents]
-        abbreviations = self._abbreviation_aspects(doc)
+        mentions = self._mentions(doc, text)
+        mention_starts = [m[0] for m in mentions]
         found: list[_Found] = []
         for index, rule_indices in sorted(self._rules_by_sentence(doc, starts).items()):
             sent = sents[index]
             if not _can_hold_claims(sent, text):
                 continue
-            mentions: list[tuple[int, int, Aspect]] | None = None  # topics, found once
+            first = bisect_left(mention_starts, sent.start_char)
+            in_sentence = mentions[first : bisect_left(mention_starts, sent.end_char)]
             for rule_index in sorted(rule_indices):
                 rule, regex = self._rules[rule_index]
                 for match in regex.finditer(lowered, sent.start_char, sent.end_char):
-                    if mentions is None:
-                        mentions = self._mentions(text, sent, abbreviations)
-                    found.extend(self._targets(rule, match, sent, text, mentions))
+                    found.extend(self._targets(rule, match, sent, text, in_sentence))
         return self._spans(doc, text, self._resolve(found, text, starts))
 
-    @staticmethod
-    def _mentions(
-        text: str, sent: Span, abbreviations: dict[int, tuple[int, Aspect]]
-    ) -> list[tuple[int, int, Aspect]]:
-        """Every topic mention of a sentence, abbreviations included, in text order."""
-        offset = sent.start_char
-        mentions = [
-            (offset + s, offset + e, a) for s, e, a in find_aspects(text[offset : sent.end_char])
-        ]
-        mentions += [
-            (s, e, aspect)
-            for s, (e, aspect) in abbreviations.items()
-            if offset <= s and e <= sent.end_char
-        ]
+    @classmethod
+    def _mentions(cls, doc: Doc, text: str) -> list[tuple[int, int, Aspect]]:
+        """Every topic mention of the document, abbreviations included, in text order."""
+        mentions = list(find_aspects(text))
+        mentions += [(s, e, aspect) for s, (e, aspect) in cls._abbreviation_aspects(doc).items()]
         return sorted(mentions, key=lambda m: (m[0], m[1]))
 
     @staticmethod
