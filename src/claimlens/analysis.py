@@ -286,7 +286,8 @@ def _targets(assurance: _Claim) -> tuple[frozenset[str], frozenset[str] | None]:
         return frozenset({aspect}), None
     if aspect == "side effects":
         return side_effect_names(), profile or None
-    return profile or aspect_names(family="harm"), None
+    # "Safe" is also contradicted by "not safe during pregnancy" (aspect safety).
+    return profile or aspect_names(family="harm") | {"safety"}, None
 
 
 def _sentence_harms(claims: list[_Claim]) -> set[str]:
