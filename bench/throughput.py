@@ -18,8 +18,8 @@ Measured in one run, on the same texts:
 - the ceiling: bare ``spacy.blank("en")`` tokenisation (``nlp.pipe``), characters per second;
 - ``claimlens scan CORPUS -o TMP --overwrite --quiet --workers N`` in a fresh child process:
   wall time, MB/s (10^6 characters of article text per second), docs/s, ratio to the
-  ceiling, peak RSS of the largest process (``wait4``) and of the whole process tree (main +
-  workers, sampled from ``/proc``);
+  ceiling re-measured just before the scan, peak RSS of the largest process (``wait4``) and
+  of the whole process tree (main + workers, sampled from ``/proc``);
 - on the smallest corpus, in-process: the cost of every pipeline component as a share of
   tokenisation, to show where the time goes.
 
@@ -41,7 +41,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +53,7 @@ CORPUS_DIR = ROOT / "bench" / "corpus"
 RESULTS = ROOT / "bench" / "results" / "throughput.md"
 GENERATOR_VERSION = 1  # bump when the generator changes, so old corpora are rebuilt
 
+CEILING_SAMPLE_CHARS = 2_000_000
 TARGET_ONE_WORKER = 0.40  # full pipeline, share of the tokenisation ceiling (0.60 seg. only)
 TARGET_SEGMENTATION_ONLY = 0.60
 TARGET_TWO_WORKER_SPEEDUP = 1.7
@@ -193,16 +194,29 @@ def build_corpus(size_mb: int, seed: int, seeds_dir: Path, out_dir: Path) -> Cor
 # --- in-process measurements ----------------------------------------------------------------
 
 
-def tokenizer_speed(corpus: Corpus, repeats: int) -> float:
-    """The ceiling: characters per second of bare ``spacy.blank("en")`` tokenisation."""
+def tokenizer_speed(texts: Callable[[], Iterable[str]], chars: int, repeats: int) -> float:
+    """The ceiling: characters per second of bare ``spacy.blank("en")`` tokenisation, best of
+    ``repeats`` passes over ``texts()``."""
     nlp = spacy.blank("en")
     best = 0.0
     for _ in range(repeats):
         start = time.perf_counter()
-        for _doc in nlp.pipe(corpus.texts()):
+        for _doc in nlp.pipe(texts()):
             pass
-        best = max(best, corpus.chars / (time.perf_counter() - start))
+        best = max(best, chars / (time.perf_counter() - start))
     return best
+
+
+def ceiling_now(corpus: Corpus) -> float:
+    """The ceiling re-measured on up to 2 MB of the corpus just before a scan: the machine is
+    shared, so a ratio is only fair against the speed the machine has at that moment."""
+    sample, chars = [], 0
+    for text in corpus.texts():
+        if chars >= CEILING_SAMPLE_CHARS:
+            break
+        sample.append(text)
+        chars += len(text)
+    return tokenizer_speed(lambda: sample, chars, repeats=2)
 
 
 def component_costs(corpus: Corpus) -> list[tuple[str, float]]:
@@ -281,6 +295,8 @@ class ScanRun:
     corpus: Corpus
     input_kind: str
     workers: int
+    ceiling: float = 0.0  # chars/s of bare tokenisation measured just before this scan
+    load: float = 0.0  # 1-minute load average when the scan started
     seconds: float = 0.0
     peak_process_mb: float = 0.0
     peak_tree_mb: float = 0.0
@@ -302,15 +318,18 @@ def claimlens_command() -> list[str]:
     return [found]
 
 
-def _documents_written(out: Path) -> int:
+def _documents_written(out: Path) -> tuple[int, int]:
+    """Rows of documents.csv, and how many of them are error rows (a scan that fails every
+    document is fast, not good)."""
     with (out / "documents.csv").open(encoding="utf-8", newline="") as table:
-        return sum(1 for _ in csv.reader(table)) - 1
+        rows = list(csv.DictReader(table))
+    return len(rows), sum(row.get("status") != "ok" for row in rows)
 
 
 def run_scan(corpus: Corpus, input_kind: str, workers: int, path: Path | None = None) -> ScanRun:
     """One ``claimlens scan`` in a fresh child; peak RSS from ``wait4`` and a /proc sampler.
     ``path`` overrides the corpus input (the one-document startup probe)."""
-    run = ScanRun(corpus, input_kind, workers)
+    run = ScanRun(corpus, input_kind, workers, load=os.getloadavg()[0])
     with tempfile.TemporaryDirectory(prefix="claimlens-bench-") as tmp:
         out, log = Path(tmp) / "out", Path(tmp) / "stderr.txt"
         source = path or corpus.path(input_kind)
@@ -346,8 +365,11 @@ def run_scan(corpus: Corpus, input_kind: str, workers: int, path: Path | None = 
             run.error = f"exit {child.returncode}: {reason}"
         elif not (out / "documents.csv").is_file():
             run.error = "no documents.csv written"
-        elif path is None and (written := _documents_written(out)) != corpus.docs:
-            run.error = f"documents.csv has {written} rows for {corpus.docs} documents"
+        elif path is None:
+            written, failed = _documents_written(out)
+            if written != corpus.docs or failed:
+                run.error = f"documents.csv: {written} rows for {corpus.docs} documents, "
+                run.error += f"{failed} with status error"
     return run
 
 
@@ -376,9 +398,9 @@ def report(
         f"load average {os.getloadavg()[0]:.2f} at the end (other work on the machine slows "
         "every row alike; compare ratios, not absolute MB/s).",
         "",
-        "| corpus | docs | config | MB/s | docs/s | ratio to ceiling | peak RSS MB (largest "
-        "process) | peak RSS MB (all processes) | target |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| corpus | docs | config | MB/s | docs/s | ratio to ceiling (ceiling MB/s then) | "
+        "load | peak RSS MB (largest process) | peak RSS MB (all processes) | target |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     one_worker = {(r.corpus.size_mb, r.input_kind): r for r in runs if r.workers == 1}
     for size, ceiling in ceilings.items():
@@ -386,14 +408,14 @@ def report(
         docs = corpus.docs if corpus else 0
         lines.append(
             f"| {size} MB | {docs} | tokenizer only (ceiling) | {_mb(ceiling)} | "
-            f"{docs * ceiling / corpus.chars if corpus else 0:.0f} | 1.00 | | | |"
+            f"{docs * ceiling / corpus.chars if corpus else 0:.0f} | 1.00 | | | | |"
         )
         for run in (r for r in runs if r.corpus.size_mb == size):
             config = f"scan {run.input_kind}, {run.workers} worker{'s' * (run.workers > 1)}"
             if run.error:
-                lines.append(f"| {size} MB | {docs} | {config} | failed: {run.error} | | | | | |")
+                lines.append(f"| {size} MB | {docs} | {config} | failed: {run.error} | | | | | | |")
                 continue
-            ratio = run.chars_per_second / ceiling
+            ratio = run.chars_per_second / run.ceiling
             if run.workers == 1:
                 target = (
                     f"{_verdict(ratio >= TARGET_ONE_WORKER)} >= "
@@ -412,7 +434,8 @@ def report(
                 )
             lines.append(
                 f"| {size} MB | {docs} | {config} | {_mb(run.chars_per_second)} | "
-                f"{docs / run.seconds:.1f} | {ratio:.2f} | {run.peak_process_mb:.0f} | "
+                f"{docs / run.seconds:.1f} | {ratio:.2f} ({_mb(run.ceiling)}) | {run.load:.1f} | "
+                f"{run.peak_process_mb:.0f} | "
                 f"{run.peak_tree_mb:.0f} ({run.processes} proc.) | {target} |"
             )
     if startup:
@@ -533,7 +556,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ceilings, runs = {}, []
     for corpus in corpora:
         print(f"ceiling {corpus.size_mb} MB ...", file=sys.stderr, flush=True)
-        ceilings[corpus.size_mb] = tokenizer_speed(corpus, repeats=2 if corpus.size_mb < 10 else 1)
+        repeats = 2 if corpus.size_mb < 10 else 1
+        ceilings[corpus.size_mb] = tokenizer_speed(corpus.texts, corpus.chars, repeats)
         for kind in args.inputs:
             for workers in args.workers:
                 print(
@@ -541,7 +565,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
+                ceiling = ceiling_now(corpus)
                 run = run_scan(corpus, kind, workers)
+                run.ceiling = ceiling
                 if run.error:
                     print(f"  scan failed: {run.error}", file=sys.stderr)
                 runs.append(run)
