@@ -1,9 +1,12 @@
 """End-to-end: the installed ``claimlens`` command on real files."""
 
 import csv
+import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,3 +124,82 @@ def test_rules_command_lists_rule_ids():
 
     for _, rule in all_rules():
         assert rule.id in proc.stdout
+
+
+def test_doc_ids_never_become_paths(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "../../escape", "text": "Kratom is completely safe. It can cause seizures."},
+        {"id": "/etc/passwd", "text": "Turmeric cures arthritis."},
+    ]
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "deep" / "out"
+    proc = run_cli("scan", str(feed), "-o", str(out), "--html", "--emit-text", "-q")
+    assert proc.returncode == 0, proc.stderr
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    assert written == [
+        "deep",
+        "deep/out",
+        "deep/out/documents.csv",
+        "deep/out/findings.csv",
+        "deep/out/report.html",
+        "deep/out/sentences.csv",
+        "deep/out/texts.csv",
+        "feed.jsonl",
+    ]
+    ids = [r["doc_id"] for r in read_csv(out / "documents.csv")]
+    assert ids == ["feed.jsonl#../../escape", "feed.jsonl#/etc/passwd"]
+
+
+def test_explain_prints_the_article_with_its_findings(tmp_path):
+    article = tmp_path / "tea.txt"
+    article.write_text(
+        "Slim Tea Review\nOur tea is completely safe and has no side effects. "
+        "In rare cases it can cause liver damage.\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("explain", str(article))
+    assert proc.returncode == 0, proc.stderr
+    assert "Slim Tea Review" in proc.stdout and "liver damage" in proc.stdout
+    assert "contradiction" in proc.stdout and "unsupported" in proc.stdout
+
+
+def test_interrupted_scan_resumes_to_the_same_report(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = sorted(RAW.glob("*.txt")) + sorted(RAW.glob("*.md"))
+    for i in range(40):  # long enough documents that an interrupt lands mid-run
+        source = texts[i % len(texts)]
+        body = (source.read_text(encoding="utf-8") + f"\nEdition {i}.\n") * 10
+        (corpus / f"{i:03d}{source.suffix}").write_text(body, encoding="utf-8")
+    full = tmp_path / "full"
+    assert run_cli("scan", str(corpus), "-o", str(full), "-q").returncode == 0
+
+    out = tmp_path / "out"
+    exe = Path(sys.executable).with_name("claimlens")
+    proc = subprocess.Popen(
+        [str(exe), "scan", str(corpus), "-o", str(out), "-q"], stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not _documents_done(out):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "--resume" in stderr and "Traceback" not in stderr
+    published = read_csv(out / "documents.csv")
+    assert 0 < len(published) < 40  # the documents finished so far, as a consistent report
+
+    resumed = run_cli("scan", str(corpus), "-o", str(out), "--resume", "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    for name in ("documents.csv", "sentences.csv", "findings.csv"):
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
+
+
+def _documents_done(out: Path) -> bool:
+    """True once the running scan has written at least two documents' rows."""
+    partial = out / ".documents.csv.partial"
+    try:
+        return partial.read_bytes().count(b"\n") >= 3  # header + 2 rows
+    except OSError:
+        return False

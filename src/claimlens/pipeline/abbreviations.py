@@ -11,12 +11,17 @@ how parentheses are found: one regex over the text. Results are the same attribu
 from __future__ import annotations
 
 import re
+import warnings
 
 from scispacy.abbreviation import AbbreviationDetector, filter_matches
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimlens.extensions import doc_text
+
+# scispaCy runs its global matcher even when no abbreviation was defined; spaCy then warns
+# (W036) that the matcher has no patterns. That is expected here, not a problem to report.
+warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
 
 # Innermost parentheses on one line; scispaCy ignores contents of more than 8 tokens anyway.
 _PARENTHESES = re.compile(r"\([^()\n]{1,120}\)")
