@@ -7,6 +7,7 @@ could not run; 2 for usage errors (bad options, an existing report without ``--o
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,29 @@ def _err(message: str) -> None:
     print(f"claimlens: {message}", file=sys.stderr, flush=True)
 
 
+def _input_size(paths: list[str]) -> int | None:
+    """Bytes of the files a scan will read, for the progress bar's ETA (None for stdin).
+
+    The bar advances by decoded characters, so for HTML (markup dropped) or non-ASCII text the
+    ETA is an estimate; it is never used for anything but display."""
+    from claimlens.ingest import SUPPORTED_SUFFIXES
+
+    total = 0
+    for path in paths:
+        if path == "-":
+            return None
+        if os.path.isfile(path):
+            total += os.path.getsize(path)
+        for folder, _dirs, files in os.walk(path):
+            total += sum(
+                os.path.getsize(os.path.join(folder, name))
+                for name in files
+                if name.lower().endswith(SUPPORTED_SUFFIXES)
+                and os.path.isfile(os.path.join(folder, name))
+            )
+    return total or None
+
+
 def _progress(enabled: bool):
     from rich.console import Console
     from rich.progress import (
@@ -39,6 +63,7 @@ def _progress(enabled: bool):
         Progress,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
         TransferSpeedColumn,
     )
 
@@ -49,6 +74,7 @@ def _progress(enabled: bool):
         TextColumn("{task.fields[docs]} docs"),
         TransferSpeedColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=console,
         disable=not enabled or not console.is_terminal,
         transient=True,
@@ -158,7 +184,8 @@ def scan(
     started = time.perf_counter()
     try:
         with writer, _progress(not quiet) as progress:
-            task = progress.add_task("scan", total=None, docs=0)
+            total = _input_size(paths) if progress.live.is_started else None
+            task = progress.add_task("scan", total=total, docs=0)
             for result in iter_results(documents, model=model, workers=workers):
                 summary.add(result)
                 row = result.document
