@@ -80,7 +80,8 @@ def test_broken_rows_do_not_take_the_other_rows_down(bad_folder):
     docs = by_id(documents)
     assert docs["one_broken_line.jsonl#2"].url == "https://example.org/cbd"
     assert docs["one_broken_line.jsonl#4"].text == (
-        "Echinacea did not prevent colds in a large trial.")
+        "Echinacea did not prevent colds in a large trial."
+    )
     assert docs["ragged.csv#3"].title == "Iron"
     assert docs["ragged.csv#3"].text == "Too much iron is harmful, especially for children."
 
@@ -92,7 +93,8 @@ def test_bad_input_reasons_are_specific(bad_folder):
     assert errors["empty.txt"] == "empty file"
     assert "whitespace" in errors["whitespace.txt"]
     assert errors["huge.txt"] == (
-        f"document too large: {HUGE_FILE_BYTES} chars > limit 5000000 (--max-doc-chars)")
+        f"document too large: {HUGE_FILE_BYTES} chars > limit 5000000 (--max-doc-chars)"
+    )
     assert errors["no_text_column.csv"] == "no 'text' column; columns are: a, b"
     assert errors["one_broken_line.jsonl#3"].startswith("invalid JSON on line 3")
     assert "6 fields" in errors["ragged.csv#2"]
@@ -127,8 +129,12 @@ def test_a_file_the_user_cannot_read_is_an_error_and_the_rest_is_read():
                 "docs = iter_documents([sys.argv[1]])\n"
                 "print(json.dumps([[d.doc_id, d.text, d.error] for d in docs]))\n"
             )
-            proc = subprocess.run([sys.executable, "-c", script, str(folder)],
-                                  capture_output=True, text=True, timeout=120)
+            proc = subprocess.run(
+                [sys.executable, "-c", script, str(folder)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert proc.returncode == 0, proc.stderr
             results = json.loads(proc.stdout)
         else:
@@ -150,34 +156,52 @@ def test_doc_ids_are_relative_posix_paths_plus_row_ids(tmp_path):
     root = tmp_path / "corpus"
     write(root / "a.txt", "Kratom is a plant.")
     write(root / "sub" / "deep" / "b.md", "# Title\n\nText.")
-    write(root / "rows.jsonl",
-          '{"id": "x1", "text": "first"}\n{"text": "second"}\n\n{"id": 0, "text": "fourth"}\n')
-    write(root / "table.csv",
-          'id,title,url,text\nr1,T1,https://example.org/1,"one, with comma"\n,T2,,two\n')
+    write(
+        root / "rows.jsonl",
+        '{"id": "x1", "text": "first"}\n{"text": "second"}\n\n{"id": 0, "text": "fourth"}\n',
+    )
+    write(
+        root / "table.csv",
+        'id,title,url,text\nr1,T1,https://example.org/1,"one, with comma"\n,T2,,two\n',
+    )
     docs = read(root)
     assert [d.doc_id for d in docs] == [
-        "a.txt", "rows.jsonl#x1", "rows.jsonl#2", "rows.jsonl#0", "sub/deep/b.md",
-        "table.csv#r1", "table.csv#2",
+        "a.txt",
+        "rows.jsonl#x1",
+        "rows.jsonl#2",
+        "rows.jsonl#0",
+        "sub/deep/b.md",
+        "table.csv#r1",
+        "table.csv#2",
     ]
     deep = by_id(docs)["sub/deep/b.md"]
     assert deep.source_path == os.path.join(str(root), "sub", "deep", "b.md")
     assert deep.format == "md" and deep.blocks is None and deep.text == "# Title\n\nText."
     first_row = by_id(docs)["table.csv#r1"]
     assert (first_row.text, first_row.title, first_row.url) == (
-        "one, with comma", "T1", "https://example.org/1")
+        "one, with comma",
+        "T1",
+        "https://example.org/1",
+    )
     assert by_id(docs)["table.csv#2"].url is None
     assert {d.format for d in docs} == {"txt", "md", "jsonl", "csv"}
 
     single = read(root / "sub" / "deep" / "b.md")
     assert [(d.doc_id, d.source_path) for d in single] == [
-        ("b.md", str(root / "sub" / "deep" / "b.md"))]
+        ("b.md", str(root / "sub" / "deep" / "b.md"))
+    ]
     assert [d.doc_id for d in read(root / "rows.jsonl", id_field="missing")] == [
-        "rows.jsonl#1", "rows.jsonl#2", "rows.jsonl#4"]
+        "rows.jsonl#1",
+        "rows.jsonl#2",
+        "rows.jsonl#4",
+    ]
 
 
 def test_rows_use_the_requested_text_and_id_fields(tmp_path):
-    path = write(tmp_path / "posts.jsonl", '{"slug": "cbd", "body": "CBD may help sleep."}\n'
-                                           '{"slug": "tea", "text": "no body here"}\n')
+    path = write(
+        tmp_path / "posts.jsonl",
+        '{"slug": "cbd", "body": "CBD may help sleep."}\n{"slug": "tea", "text": "no body here"}\n',
+    )
     docs = read(path, text_field="body", id_field="slug")
     assert [(d.doc_id, d.text, d.error) for d in docs] == [
         ("posts.jsonl#cbd", "CBD may help sleep.", None),
@@ -191,19 +215,27 @@ def test_folders_are_walked_in_sorted_order_and_paths_keep_theirs(tmp_path):
     expected = ["C.txt", "a/b/c.md", "a/z.txt", "a.txt", "b.txt"]
     assert [d.doc_id for d in read(tmp_path)] == expected
     assert [d.doc_id for d in read(tmp_path / "b.txt", tmp_path / "a")] == [
-        "b.txt", "b/c.md", "z.txt"]
+        "b.txt",
+        "b/c.md",
+        "z.txt",
+    ]
 
 
 def test_include_and_exclude_match_relative_paths_and_basenames(tmp_path):
     for name in ("notes/a.md", "notes/drafts/b.md", "c.txt", "d.html"):
         write(tmp_path / name, "<p>Some text.</p>" if name.endswith("html") else "Some text.")
     assert [d.doc_id for d in read(tmp_path, include=["*.md"])] == [
-        "notes/a.md", "notes/drafts/b.md"]
+        "notes/a.md",
+        "notes/drafts/b.md",
+    ]
     assert [d.doc_id for d in read(tmp_path, include=["*.md"], exclude=["drafts"])] == [
-        "notes/a.md"]
+        "notes/a.md"
+    ]
     assert [d.doc_id for d in read(tmp_path, exclude=["notes/*"])] == ["c.txt", "d.html"]
     assert [d.doc_id for d in read(tmp_path, include=["c.*", "notes/drafts/*"])] == [
-        "c.txt", "notes/drafts/b.md"]
+        "c.txt",
+        "notes/drafts/b.md",
+    ]
     assert [d.doc_id for d in read(tmp_path / "c.txt", include=["*.md"])] == ["c.txt"]
 
 
@@ -214,15 +246,27 @@ def test_unknown_suffixes_are_skipped_in_folders_but_read_when_given(tmp_path):
     assert [d.doc_id for d in read(tmp_path)] == ["a.txt"]
     (doc,) = read(tmp_path / "notes.rst")
     assert (doc.doc_id, doc.format, doc.text) == (
-        "notes.rst", "txt", "Read as text when named explicitly.")
-    assert set(SUPPORTED_SUFFIXES) >= {".txt", ".md", ".html", ".htm", ".jsonl", ".csv",
-                                       ".jsonl.gz", ".csv.gz"}
+        "notes.rst",
+        "txt",
+        "Read as text when named explicitly.",
+    )
+    assert set(SUPPORTED_SUFFIXES) >= {
+        ".txt",
+        ".md",
+        ".html",
+        ".htm",
+        ".jsonl",
+        ".csv",
+        ".jsonl.gz",
+        ".csv.gz",
+    }
 
 
 def test_missing_path_is_an_error_document(tmp_path):
     (doc,) = read(tmp_path / "nowhere.txt")
     assert doc.doc_id == "nowhere.txt" and doc.error == (
-        "cannot read file: no such file or directory")
+        "cannot read file: no such file or directory"
+    )
 
 
 def test_stdin_is_one_text_document_in_path_order(tmp_path):
@@ -303,10 +347,12 @@ def test_binary_data_without_a_known_signature_is_rejected(tmp_path):
 
 
 def test_cp1252_page_with_declared_charset(tmp_path):
-    page = ('<html><head><meta charset="windows-1252"><title>Caf\u00e9 detox</title>'
-            '<link rel="canonical" href="https://example.org/detox"></head>'
-            "<body><h1>Caf\u00e9 detox</h1><p>It \u201ccleanses\u201d the liver \u2013 "
-            "na\u00efve claim.</p><p>Second paragraph.</p></body></html>")
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Caf\u00e9 detox</title>'
+        '<link rel="canonical" href="https://example.org/detox"></head>'
+        "<body><h1>Caf\u00e9 detox</h1><p>It \u201ccleanses\u201d the liver \u2013 "
+        "na\u00efve claim.</p><p>Second paragraph.</p></body></html>"
+    )
     (doc,) = read(write(tmp_path / "page.html", page.encode("cp1252")))
     assert (doc.title, doc.url) == ("Caf\u00e9 detox", "https://example.org/detox")
     assert "It \u201ccleanses\u201d the liver \u2013 na\u00efve claim." in doc.text.splitlines()
@@ -322,16 +368,22 @@ def test_html_keeps_headings_and_list_items_and_drops_boilerplate(tmp_path):
     blocks = [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks]
     assert blocks == [
         ("title", "Turmeric for joint pain"),
-        ("paragraph", "Turmeric is a yellow spice whose main active compound, curcumin, has "
-                      "been studied for osteoarthritis. Small trials suggest it may ease knee pain "
-                      "about as much as ibuprofen, but most of them were short and funded by "
-                      "manufacturers."),
+        (
+            "paragraph",
+            "Turmeric is a yellow spice whose main active compound, curcumin, has "
+            "been studied for osteoarthritis. Small trials suggest it may ease knee pain "
+            "about as much as ibuprofen, but most of them were short and funded by "
+            "manufacturers.",
+        ),
         ("heading", "How people take it"),
         ("list_item", "Capsules of standardised curcumin extract, usually 500 mg twice a day."),
         ("list_item", "Ground turmeric in food, which delivers far less curcumin."),
-        ("paragraph", "Curcumin is poorly absorbed, so many products add black pepper extract to "
-                      "raise blood levels. High doses can upset the stomach and may interact "
-                      "with blood thinners."),
+        (
+            "paragraph",
+            "Curcumin is poorly absorbed, so many products add black pepper extract to "
+            "raise blood levels. High doses can upset the stomach and may interact "
+            "with blood thinners.",
+        ),
     ]
     assert [b.paragraph for b in doc.blocks] == list(range(len(blocks)))
     assert doc.text == "\n".join(text for _, text in blocks)
@@ -340,13 +392,17 @@ def test_html_keeps_headings_and_list_items_and_drops_boilerplate(tmp_path):
 
 
 def test_html_edge_cases(tmp_path):
-    xhtml = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
-             "<body><h2>Echinacea</h2><p>Echinacea did not prevent colds.</p></body></html>")
+    xhtml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        "<body><h2>Echinacea</h2><p>Echinacea did not prevent colds.</p></body></html>"
+    )
     (doc,) = read(write(tmp_path / "x.htm", xhtml))
     # Without a <title>, the page's first heading is its title.
     assert doc.title == "Echinacea"
     assert [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks] == [
-        ("title", "Echinacea"), ("paragraph", "Echinacea did not prevent colds.")]
+        ("title", "Echinacea"),
+        ("paragraph", "Echinacea did not prevent colds."),
+    ]
     (scripts,) = read(write(tmp_path / "scripts.html", "<html><script>var a = 1;</script></html>"))
     assert scripts.error == "no text found in HTML"
 
@@ -373,8 +429,10 @@ def test_gzipped_rows_and_truncated_gzip(tmp_path):
 def test_max_doc_chars_counts_characters_not_bytes(tmp_path):
     write(tmp_path / "long.txt", "x" * 1000)
     write(tmp_path / "accents.txt", "\u00e9" * 600)  # 1200 bytes, 600 characters
-    write(tmp_path / "rows.jsonl", json.dumps({"text": "y" * 1000}) + "\n"
-          + json.dumps({"text": "short"}) + "\n")
+    write(
+        tmp_path / "rows.jsonl",
+        json.dumps({"text": "y" * 1000}) + "\n" + json.dumps({"text": "short"}) + "\n",
+    )
     docs = by_id(read(tmp_path, max_doc_chars=700))
     assert docs["long.txt"].error == "document too large: 1000 chars > limit 700 (--max-doc-chars)"
     assert docs["accents.txt"].text == "\u00e9" * 600
@@ -383,8 +441,12 @@ def test_max_doc_chars_counts_characters_not_bytes(tmp_path):
 
 
 def test_rows_are_streamed_not_read_up_front(tmp_path):
-    path = write(tmp_path / "many.jsonl", "".join(
-        json.dumps({"text": f"Article {i}: " + "kratom " * 20}) + "\n" for i in range(50_000)))
+    path = write(
+        tmp_path / "many.jsonl",
+        "".join(
+            json.dumps({"text": f"Article {i}: " + "kratom " * 20}) + "\n" for i in range(50_000)
+        ),
+    )
     documents = iter_documents([path])
     first = next(documents)
     with open(path, "w", encoding="utf-8"):
@@ -415,8 +477,39 @@ def test_real_labelled_jsonl_and_csv_rows():
         records = [json.loads(line) for line in handle if line.strip()]
     docs = read(jsonl)
     assert [(d.doc_id, d.text) for d in docs] == [
-        (f"dev.jsonl#{r['id']}", r["text"]) for r in records]
+        (f"dev.jsonl#{r['id']}", r["text"]) for r in records
+    ]
     frame = pd.read_csv(eval_dir / "healthfc" / "dev.csv", dtype=str, keep_default_na=False)
     docs = read(eval_dir / "healthfc" / "dev.csv", text_field="en_claim")
     assert [(d.text, d.url) for d in docs] == list(zip(frame.en_claim, frame.url, strict=True))
     assert all(d.status == "ok" for d in docs)
+
+
+def test_oversize_documents_are_truncated_when_asked(tmp_path):
+    long_text = "Ashwagandha may lower stress. " * 400  # 12,000 chars
+    (tmp_path / "long.txt").write_text(long_text, encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"id": "a", "text": long_text}) + "\n")
+    (tmp_path / "short.txt").write_text("Short and fine.", encoding="utf-8")
+
+    skipped = {d.doc_id: d for d in iter_documents([tmp_path], max_doc_chars=1000)}
+    assert skipped["long.txt"].error.startswith("document too large: 12000 chars")
+    assert skipped["feed.jsonl#a"].error.startswith("document too large")
+
+    kept = {
+        d.doc_id: d for d in iter_documents([tmp_path], max_doc_chars=1000, oversize="truncate")
+    }
+    for doc_id in ("long.txt", "feed.jsonl#a"):
+        doc = kept[doc_id]
+        assert doc.error is None and doc.text == long_text[:1000]
+        assert doc.meta["note"] == "truncated to the first 1000 chars (--max-doc-chars)"
+    assert kept["short.txt"].text == "Short and fine." and "note" not in kept["short.txt"].meta
+
+
+def test_truncating_a_huge_file_reads_only_what_it_keeps(tmp_path):
+    path = tmp_path / "huge.txt"
+    with open(path, "w", encoding="utf-8") as fh:
+        for _ in range(20_000):
+            fh.write("Süße Kräuter können die Verdauung beruhigen. ")  # non-ASCII, 2-byte chars
+    (doc,) = iter_documents([path], max_doc_chars=5_000, oversize="truncate")
+    assert doc.error is None and len(doc.text) == 5_000
+    assert doc.text.startswith("Süße Kräuter") and "\ufffd" not in doc.text

@@ -96,8 +96,11 @@ def scan(
     text_field: Annotated[str, typer.Option(help="Text column of JSONL/CSV rows.")] = "text",
     id_field: Annotated[str, typer.Option(help="Id column of JSONL/CSV rows.")] = "id",
     max_doc_chars: Annotated[
-        int, typer.Option(min=1, help="Larger documents are skipped with a reason.")
+        int, typer.Option(min=1, help="Longer documents are skipped or truncated (--oversize).")
     ] = 5_000_000,
+    oversize: Annotated[
+        str, typer.Option(help="skip (error row) or truncate documents over --max-doc-chars.")
+    ] = "skip",
     emit_text: Annotated[
         bool, typer.Option(help="Also write texts.<format>: the text offsets refer to.")
     ] = False,
@@ -124,10 +127,12 @@ def scan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Scan articles and write documents, sentences and findings tables to OUT."""
-    from claimlens.ingest import iter_documents
+    from claimlens.ingest import OVERSIZE_POLICIES, iter_documents
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if oversize not in OVERSIZE_POLICIES:
+        raise typer.BadParameter("choose skip or truncate", param_hint="--oversize")
     if engine not in ("local", "dask"):
         raise typer.BadParameter("choose local or dask", param_hint="--engine")
     if scheduler or engine == "dask":
@@ -145,6 +150,7 @@ def scan(
             text_field=text_field,
             id_field=id_field,
             max_doc_chars=max_doc_chars,
+            oversize=oversize,
         )
         return
     tables = (*REPORT_TABLES, "texts") if emit_text else REPORT_TABLES
@@ -152,6 +158,7 @@ def scan(
         "rules": ruleset_version(),
         "model": model or "blank:en",
         "fields": f"{text_field},{id_field}",
+        "limit": f"{max_doc_chars},{oversize}",
     }
     try:
         writer = ReportWriter(
@@ -176,6 +183,7 @@ def scan(
         text_field=text_field,
         id_field=id_field,
         max_doc_chars=max_doc_chars,
+        oversize=oversize,
         stdin=sys.stdin,
     )
     if writer.done:

@@ -27,7 +27,9 @@ Policies callers can rely on:
 - HTML: main text extracted with trafilatura (plain lxml extraction when trafilatura finds at
   most one block), one block per line, with ``Document.blocks``, ``title`` and ``url`` set.
 - Limits: ``max_doc_chars`` applies to each document's decoded text (for HTML, to the page
-  source); a file's size is checked before it is read whole.
+  source); a file's size is checked before it is read whole. ``oversize="truncate"`` keeps the
+  first ``max_doc_chars`` characters instead (reading at most 4 bytes a character) and says so
+  in ``meta["note"]``.
 """
 
 from __future__ import annotations
@@ -62,9 +64,16 @@ from claimlens.document import Block, Document
 # fallback or an error Document), and its messages would bury the scan's own error lines.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
+OVERSIZE_POLICIES = ("skip", "truncate")
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv", ".jsonl.gz", ".csv.gz")
-_FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html",
-            ".jsonl": "jsonl", ".csv": "csv"}
+_FORMATS = {
+    ".txt": "txt",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".csv": "csv",
+}
 _MULTI_RECORD = ("jsonl", "csv")
 
 # Signatures of binary formats that end up in scraped folders under text names.
@@ -97,23 +106,75 @@ _SNIFF_BYTES = 65536
 _CHUNK_BYTES = 1 << 20
 # When charset-normalizer finds several equally plausible decodings, prefer the encodings most
 # used on the web (a Latin-1/Windows-1252 page is far likelier than a Baltic one).
-_WEB_ENCODINGS = ("cp1252", "cp1251", "cp1250", "gb18030", "cp932", "euc_kr", "big5",
-                  "iso8859_2", "koi8_r")
+_WEB_ENCODINGS = (
+    "cp1252",
+    "cp1251",
+    "cp1250",
+    "gb18030",
+    "cp932",
+    "euc_kr",
+    "big5",
+    "iso8859_2",
+    "koi8_r",
+)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HTML_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_HTML_BOILERPLATE = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
-                     "template", "svg", "iframe", "button", "select")
+_HTML_BOILERPLATE = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "template",
+    "svg",
+    "iframe",
+    "button",
+    "select",
+)
 # Block kinds of the elements in trafilatura's XML and in raw HTML; any other element is inline.
-_XML_BLOCKS = {"head": "heading", "item": "list_item", "p": "paragraph", "quote": "paragraph",
-               "code": "paragraph", "row": "paragraph", "list": "paragraph",
-               "table": "paragraph", "main": "paragraph", "div": "paragraph"}
+_XML_BLOCKS = {
+    "head": "heading",
+    "item": "list_item",
+    "p": "paragraph",
+    "quote": "paragraph",
+    "code": "paragraph",
+    "row": "paragraph",
+    "list": "paragraph",
+    "table": "paragraph",
+    "main": "paragraph",
+    "div": "paragraph",
+}
 _HTML_BLOCKS = {
     **{f"h{level}": "heading" for level in range(1, 7)},
-    "li": "list_item", "dt": "list_item",
-    **dict.fromkeys(("p", "div", "blockquote", "pre", "tr", "td", "th", "dd", "ul", "ol", "dl",
-                     "table", "section", "article", "main", "body", "figcaption", "address"),
-                    "paragraph"),
+    "li": "list_item",
+    "dt": "list_item",
+    **dict.fromkeys(
+        (
+            "p",
+            "div",
+            "blockquote",
+            "pre",
+            "tr",
+            "td",
+            "th",
+            "dd",
+            "ul",
+            "ol",
+            "dl",
+            "table",
+            "section",
+            "article",
+            "main",
+            "body",
+            "figcaption",
+            "address",
+        ),
+        "paragraph",
+    ),
 }
 # Inline elements that still separate words (table cells, line breaks).
 _WORD_BREAKS = frozenset(("cell", "lb", "br"))
@@ -130,6 +191,7 @@ class _Options:
     text_field: str
     id_field: str
     max_doc_chars: int
+    truncate: bool  # oversize documents: keep the first max_doc_chars chars instead of skipping
 
 
 def iter_documents(
@@ -140,14 +202,21 @@ def iter_documents(
     text_field: str = "text",
     id_field: str = "id",
     max_doc_chars: int = 5_000_000,
+    oversize: str = "skip",
     stdin: TextIO | None = None,
 ) -> Iterator[Document]:
     """Yield one Document per article found in ``paths`` (files, folders or ``"-"``).
 
     Never raises for bad input: unreadable files and rows come back with ``error`` set.
-    ``stdin`` replaces ``sys.stdin`` for ``"-"`` (tests, embedding).
+    ``stdin`` replaces ``sys.stdin`` for ``"-"`` (tests, embedding). A document longer than
+    ``max_doc_chars`` is an error (``oversize="skip"``) or keeps its first ``max_doc_chars``
+    characters with ``meta["note"]`` saying so (``oversize="truncate"``).
     """
-    options = _Options(tuple(include), tuple(exclude), text_field, id_field, max_doc_chars)
+    if oversize not in OVERSIZE_POLICIES:
+        raise ValueError(f"oversize must be one of {', '.join(OVERSIZE_POLICIES)}")
+    options = _Options(
+        tuple(include), tuple(exclude), text_field, id_field, max_doc_chars, oversize == "truncate"
+    )
     if isinstance(paths, (str, Path)):  # one path, not a sequence of one-letter paths
         paths = [paths]
     for given in paths:
@@ -238,8 +307,9 @@ def _link_problem(path: str, root_real: str) -> str | None:
 
 
 def _error(doc_id: str, source_path: str, fmt: str, reason: str) -> Document:
-    return Document(doc_id=doc_id, source_path=source_path, format=fmt,
-                    error=" ".join(reason.split()))
+    return Document(
+        doc_id=doc_id, source_path=source_path, format=fmt, error=" ".join(reason.split())
+    )
 
 
 def _reason(exc: BaseException) -> str:
@@ -259,42 +329,63 @@ def _too_large(chars: int, limit: int) -> str:
     return f"document too large: {chars} chars > limit {limit} (--max-doc-chars)"
 
 
+def _fit(text: str, options: _Options, meta: dict[str, str]) -> str:
+    """Apply --max-doc-chars: raise for "skip", cut and note it for "truncate"."""
+    if len(text) <= options.max_doc_chars:
+        return text
+    if not options.truncate:
+        raise _Unreadable(_too_large(len(text), options.max_doc_chars))
+    meta["note"] = f"truncated to the first {options.max_doc_chars} chars (--max-doc-chars)"
+    return text[: options.max_doc_chars]
+
+
 def _read_file(path: str, doc_id: str, fmt: str, options: _Options) -> Iterator[Document]:
     if fmt in _MULTI_RECORD:
         yield from _read_records(path, doc_id, fmt, options)
         return
     try:
-        text, encoding = _read_text(path, options.max_doc_chars, fmt)
+        meta: dict[str, str] = {}
+        text, meta["encoding"] = _read_text(path, options, fmt, meta)
         if fmt == "html":
-            yield _html_document(Document(doc_id, path, fmt, meta={"encoding": encoding}), text)
+            yield _html_document(Document(doc_id, path, fmt, meta=meta), text)
             return
         if not text.strip():
             raise _Unreadable("no text: whitespace only")
-        yield Document(doc_id, path, fmt, text=text, meta={"encoding": encoding})
+        yield Document(doc_id, path, fmt, text=text, meta=meta)
     except _Unreadable as exc:
         yield _error(doc_id, path, fmt, str(exc))
     except Exception as exc:  # never let one bad file stop a scan
         yield _error(doc_id, path, fmt, f"cannot read file: {_reason(exc)}")
 
 
-def _read_text(path: str, max_chars: int, fmt: str) -> tuple[str, str]:
+def _read_text(path: str, options: _Options, fmt: str, meta: dict[str, str]) -> tuple[str, str]:
     """Decoded, control-free text of a single-document file and the encoding used."""
+    max_chars = options.max_doc_chars
+    cut = False
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
             _reject_binary(head)
-            if os.fstat(handle.fileno()).st_size > max_chars:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_chars and options.truncate:
+                # Enough bytes for max_chars characters in any encoding we decode (<= 4 bytes
+                # a char); a cut multi-byte character at the end is dropped before decoding.
+                budget = 4 * max_chars + 4
+                data = head + handle.read(max(0, budget - len(head)))
+                cut = size > len(data)
+            elif size > max_chars and not options.truncate:
                 chars = _count_chars(handle, head, _encoding_of_sample(head))
                 if chars > max_chars:
                     raise _Unreadable(_too_large(chars, max_chars))
                 handle.seek(len(head))
-            data = head + handle.read()
+                data = head + handle.read()
+            else:
+                data = head + handle.read()
     except OSError as exc:
         raise _Unreadable(f"cannot read file: {_reason(exc)}") from exc
-    text, encoding = _decode(data, _declared_charset(head) if fmt == "html" else None)
-    if len(text) > max_chars:
-        raise _Unreadable(_too_large(len(text), max_chars))
-    return _replace_controls(text), encoding
+    declared = _declared_charset(head) if fmt == "html" else None
+    text, encoding = _decode(data[:-4] if cut else data, declared)
+    return _replace_controls(_fit(text, options, meta)), encoding
 
 
 def _count_chars(handle: BinaryIO, head: bytes, encoding: str) -> int:
@@ -316,8 +407,9 @@ def _reject_binary(head: bytes) -> None:
         return  # UTF-16/32 text is full of NUL bytes
     binary_bytes = len(head.translate(None, _NOT_BINARY_BYTES))
     if binary_bytes > _BINARY_SHARE * len(head):
-        raise _Unreadable(f"binary file ({binary_bytes} control bytes in the first "
-                          f"{len(head)}), not text")
+        raise _Unreadable(
+            f"binary file ({binary_bytes} control bytes in the first {len(head)}), not text"
+        )
 
 
 def _encoding_of_sample(sample: bytes, declared: str | None = None) -> str:
@@ -358,8 +450,12 @@ def _detect_encoding(data: bytes) -> str:
     best = matches.best()
     if best is None:
         raise _Unreadable("unknown text encoding (binary file?), not text")
-    plausible = {name for match in matches if match.chaos <= best.chaos + 0.01
-                 for name in match.could_be_from_charset}
+    plausible = {
+        name
+        for match in matches
+        if match.chaos <= best.chaos + 0.01
+        for name in match.could_be_from_charset
+    }
     return next((name for name in _WEB_ENCODINGS if name in plausible), best.encoding)
 
 
@@ -389,11 +485,11 @@ def _read_stdin(stream: TextIO | None, options: _Options) -> Document:
             text = stream.read()
         if not text:
             raise _Unreadable("empty input")
-        if len(text) > options.max_doc_chars:
-            raise _Unreadable(_too_large(len(text), options.max_doc_chars))
+        meta: dict[str, str] = {}
+        text = _fit(text, options, meta)
         if not text.strip():
             raise _Unreadable("no text: whitespace only")
-        return Document("stdin", "-", "txt", text=_replace_controls(text))
+        return Document("stdin", "-", "txt", text=_replace_controls(text), meta=meta)
     except _Unreadable as exc:
         return _error("stdin", "-", "txt", str(exc))
     except Exception as exc:
@@ -449,8 +545,12 @@ def _jsonl_rows(stream: TextIO, options: _Options) -> Iterator[_Row]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield line_number, _Unreadable(
-                f"invalid JSON on line {line_number}: {exc.msg} (at character {exc.pos + 1})")
+            yield (
+                line_number,
+                _Unreadable(
+                    f"invalid JSON on line {line_number}: {exc.msg} (at character {exc.pos + 1})"
+                ),
+            )
             continue
         if not isinstance(record, dict):
             yield line_number, _Unreadable(f"line {line_number} is not a JSON object")
@@ -481,33 +581,47 @@ def _csv_rows(stream: TextIO, options: _Options) -> Iterator[_Row]:
             continue
         row_number += 1
         if len(cells) != len(columns):
-            yield row_number, _Unreadable(
-                f"CSV row {row_number} has {len(cells)} fields, the header has {len(columns)}")
+            yield (
+                row_number,
+                _Unreadable(
+                    f"CSV row {row_number} has {len(cells)} fields, the header has {len(columns)}"
+                ),
+            )
         else:
             yield row_number, dict(zip(columns, cells, strict=True))
 
 
 def _row_document(
-    row: Mapping[str, Any] | _Unreadable, row_number: int, path: str, file_id: str, fmt: str,
+    row: Mapping[str, Any] | _Unreadable,
+    row_number: int,
+    path: str,
+    file_id: str,
+    fmt: str,
     options: _Options,
 ) -> Document:
     if isinstance(row, _Unreadable):
         return _error(f"{file_id}#{row_number}", path, fmt, str(row))
     row_id = row.get(options.id_field)
     key = (" ".join(str(row_id).split()) if row_id is not None else "") or str(row_number)
-    doc = Document(f"{file_id}#{key}", path, fmt, url=_optional_text(row.get("url")),
-                   title=_optional_text(row.get("title")), meta={"row": str(row_number)})
+    doc = Document(
+        f"{file_id}#{key}",
+        path,
+        fmt,
+        url=_optional_text(row.get("url")),
+        title=_optional_text(row.get("title")),
+        meta={"row": str(row_number)},
+    )
     text = row.get(options.text_field)
     if text is None:
         doc.error = f"no '{options.text_field}' field"
     elif not isinstance(text, str):
         doc.error = f"'{options.text_field}' is not a string"
-    elif len(text) > options.max_doc_chars:
+    elif len(text) > options.max_doc_chars and not options.truncate:
         doc.error = _too_large(len(text), options.max_doc_chars)
     elif not text.strip():
         doc.error = f"empty '{options.text_field}'"
     else:
-        doc.text = _replace_controls(text)
+        doc.text = _replace_controls(_fit(text, options, doc.meta))
     return doc
 
 
@@ -552,8 +666,14 @@ def _trafilatura_blocks(html: str) -> tuple[str | None, str | None, list[tuple[s
         if tree is None:
             return None, None, []
         title, url = extract_title(tree), extract_url(tree)
-        xml = trafilatura.extract(tree, output_format="xml", include_comments=False,
-                                  include_links=False, include_images=False, include_tables=True)
+        xml = trafilatura.extract(
+            tree,
+            output_format="xml",
+            include_comments=False,
+            include_links=False,
+            include_images=False,
+            include_tables=True,
+        )
         main = lxml.etree.fromstring(xml.encode("utf-8")) if xml else None
     except Exception:  # trafilatura gives up on some malformed pages: fall back to lxml
         return None, None, []
@@ -569,8 +689,13 @@ def _lxml_blocks(html: str) -> tuple[str | None, list[tuple[str, str]]]:
         root = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError):
         return None, []
-    lxml.etree.strip_elements(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
-                              *_HTML_BOILERPLATE, with_tail=False)
+    lxml.etree.strip_elements(
+        root,
+        lxml.etree.Comment,
+        lxml.etree.ProcessingInstruction,
+        *_HTML_BOILERPLATE,
+        with_tail=False,
+    )
     title = _optional_text(root.findtext(".//title"))
     parts: list[tuple[str, str]] = []
     body = root.find("body")
@@ -579,7 +704,9 @@ def _lxml_blocks(html: str) -> tuple[str | None, list[tuple[str, str]]]:
 
 
 def _collect_blocks(
-    element: lxml.etree._Element, kind: str, block_kinds: Mapping[str, str],
+    element: lxml.etree._Element,
+    kind: str,
+    block_kinds: Mapping[str, str],
     parts: list[tuple[str, str]],
 ) -> None:
     """Append (kind, text) for ``element``: inline text joins its block, child blocks split it."""

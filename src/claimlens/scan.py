@@ -79,6 +79,7 @@ def _document_row(document: Document, n_sentences: int, counts: Mapping[str, int
         "format": document.format,
         "status": document.status,
         "error": document.error or "",
+        "note": document.meta.get("note", ""),
         "n_chars": len(document.text),
         "n_sentences": n_sentences,
         "sha256": document.sha256,

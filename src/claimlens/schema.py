@@ -3,7 +3,7 @@
 FINDING_KINDS = ("unsupported", "contradiction")
 
 DOCUMENT_COLUMNS = (
-    "doc_id", "source_path", "format", "status", "error", "n_chars", "n_sentences",
+    "doc_id", "source_path", "format", "status", "error", "note", "n_chars", "n_sentences",
     *(f"n_{kind}" for kind in FINDING_KINDS), "sha256", "title", "url",
 )
 SENTENCE_COLUMNS = (
