@@ -11,7 +11,6 @@ from claimlens import extensions
 from claimlens.pipeline.evidence import LABELS, evidence_by_sentence
 from claimlens.rules import load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
 LABELLED = Path(__file__).parent / "data" / "evidence_cues.jsonl"
 
 
