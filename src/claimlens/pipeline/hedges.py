@@ -14,12 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import regex
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from claimlens import extensions
+from claimlens.pipeline.segmenter import (
+    expanded_token_ranges,
+    sentence_offsets,
+    store_span_values,
+)
 from claimlens.rules import Rule, load_rules
 
 # Ascending certainty; a sentence takes the lowest grade among its hedge cues.
@@ -122,6 +127,21 @@ def _is_negated(booster: RuleMatch, negation_ends: list[int], text: str) -> bool
     )
 
 
+def _cue_spans(doc: Doc, matches: Sequence[RuleMatch]) -> list[tuple[int, int, int, int]]:
+    """``(first token, end token, start_char, end_char)`` of the span that
+    ``doc.char_span(match.start, match.end, alignment_mode="expand")`` gives for each match."""
+    if not matches:
+        return []
+    token_offsets, token_lengths = doc.to_array([IDX, LENGTH]).astype(np.int64).T
+    first, end = expanded_token_ranges(
+        token_offsets, token_lengths, [m.start for m in matches], [m.end for m in matches]
+    )
+    start_chars = token_offsets[first]
+    end_chars = token_offsets[end - 1] + token_lengths[end - 1]
+    columns = (first.tolist(), end.tolist(), start_chars.tolist(), end_chars.tolist())
+    return list(zip(*columns, strict=True))
+
+
 def _overlaps(match: RuleMatch, others: Iterable[RuleMatch]) -> bool:
     return any(other.start < match.end and match.start < other.end for other in others)
 
@@ -146,32 +166,32 @@ class HedgeTagger:
             if not _is_negated(m, negation_ends, text) and not _overlaps(m, doubtful)
         ]
 
-        sentences = sentence_spans(doc)
-        starts = [sent.start_char for sent in sentences]
+        sentences = sentence_offsets(doc)
+        starts = [start for start, _ in sentences]
         lowest: list[str] = ["certain"] * len(sentences)
         deciding: list[list[str]] = [[] for _ in sentences]
-        spans: list[Span] = []
-        taken: set[tuple[int, int]] = set()
-        for label in CUE_LABELS:
-            for match in found[label]:
-                span = doc.char_span(match.start, match.end, label, alignment_mode="expand")
-                if span is None or (span.start_char, span.end_char) in taken:
-                    continue
-                taken.add((span.start_char, span.end_char))
-                span._.rule_id = match.rule.id
-                spans.append(span)
-                index = sentence_index(starts, match.start)
-                # Hedges come first in CUE_LABELS, so boosters only explain still-certain ones.
-                grade = match.rule.get("grade") if label == "hedge" else None
-                cue_text = text[span.start_char : span.end_char]
-                if grade and GRADE_RANK[grade] < GRADE_RANK[lowest[index]]:
-                    lowest[index], deciding[index] = grade, [cue_text]
-                elif grade == lowest[index] or (label == "booster" and lowest[index] == "certain"):
-                    deciding[index].append(cue_text)
-        doc.spans[extensions.HEDGES] = sorted(spans, key=lambda span: span.start_char)
-        for sent, grade, cues in zip(sentences, lowest, deciding, strict=True):
-            sent._.certainty = grade
-            sent._.certainty_cues = cues
+        cues = [(label, match) for label in CUE_LABELS for match in found[label]]
+        cue_spans = _cue_spans(doc, [match for _, match in cues])
+        kept: dict[tuple[int, int], tuple[int, int, str, str]] = {}
+        for (label, match), (first, end, start_char, end_char) in zip(cues, cue_spans, strict=True):
+            if (start_char, end_char) in kept:
+                continue
+            kept[start_char, end_char] = (first, end, label, match.rule.id)
+            index = sentence_index(starts, match.start)
+            # Hedges come first in CUE_LABELS, so boosters only explain still-certain ones.
+            grade = match.rule.get("grade") if label == "hedge" else None
+            cue_text = text[start_char:end_char]
+            if grade and GRADE_RANK[grade] < GRADE_RANK[lowest[index]]:
+                lowest[index], deciding[index] = grade, [cue_text]
+            elif grade == lowest[index] or (label == "booster" and lowest[index] == "certain"):
+                deciding[index].append(cue_text)
+        offsets = sorted(kept, key=lambda offset: offset[0])
+        doc.spans[extensions.HEDGES] = [
+            Span(doc, first, end, label=label) for first, end, label, _ in map(kept.get, offsets)
+        ]
+        store_span_values(doc, "rule_id", offsets, [kept[offset][3] for offset in offsets])
+        store_span_values(doc, "certainty", sentences, lowest)
+        store_span_values(doc, "certainty_cues", sentences, deciding)
         return doc
 
 

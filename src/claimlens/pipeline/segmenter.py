@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -251,23 +251,34 @@ class ClaimlensSegmenter:
             return doc
         block_starts = np.fromiter((b.start for b in blocks), dtype=np.int64, count=len(blocks))
         starts = np.union1d(block_starts, [*(s for s, _ in lines), *ends]).astype(np.int64)
-        token_offsets = doc.to_array(IDX).astype(np.int64)
+        token_offsets, token_lengths = doc.to_array([IDX, LENGTH]).astype(np.int64).T
         tokens = np.searchsorted(token_offsets, starts, side="right") - 1
         tokens, first = np.unique(tokens, return_index=True)  # one start per token
         owners = np.searchsorted(block_starts, starts[first], side="right") - 1
         tokens[0] = 0  # leading whitespace belongs to the first sentence
         _set_sentence_starts(doc, tokens)
-        self._annotate(doc, blocks, owners.tolist())
+        self._annotate(doc, blocks, owners.tolist(), token_offsets, token_lengths)
         return doc
 
     @staticmethod
-    def _annotate(doc: Doc, blocks: list[Block], owners: list[int]) -> None:
+    def _annotate(
+        doc: Doc,
+        blocks: list[Block],
+        owners: list[int],
+        token_offsets: np.ndarray,
+        token_lengths: np.ndarray,
+    ) -> None:
         """Block kind and index on every sentence; the blocks themselves as a span group."""
-        for sent, owner in zip(doc.sents, owners, strict=True):
-            sent._.block = blocks[owner].kind
-            sent._.paragraph = blocks[owner].paragraph
+        owned = [blocks[owner] for owner in owners]
+        sentences = sentence_offsets(doc)
+        store_span_values(doc, "block", sentences, [block.kind for block in owned])
+        store_span_values(doc, "paragraph", sentences, [block.paragraph for block in owned])
+        first, end = expanded_token_ranges(
+            token_offsets, token_lengths, [b.start for b in blocks], [b.end for b in blocks]
+        )
         doc.spans[extensions.BLOCKS] = [
-            doc.char_span(b.start, b.end, label=b.kind, alignment_mode="expand") for b in blocks
+            Span(doc, start, stop, label=block.kind)
+            for start, stop, block in zip(first.tolist(), end.tolist(), blocks, strict=True)
         ]
 
 
@@ -276,6 +287,61 @@ def _set_sentence_starts(doc: Doc, tokens: np.ndarray) -> None:
     sent_start = np.full(len(doc), -1, dtype=np.int64)
     sent_start[tokens] = 1
     doc.from_array([SENT_START], sent_start.astype(np.uint64).reshape(-1, 1))
+
+
+# --- fast access to sentences and span attributes, shared by the components ----------------
+
+
+def expanded_token_ranges(
+    token_offsets: np.ndarray,
+    token_lengths: np.ndarray,
+    starts: Sequence[int],
+    ends: Sequence[int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Token ``(first, end)`` arrays of ``doc.char_span(start, end, alignment_mode="expand")``
+    for many non-empty character ranges at once; ``doc.char_span`` costs microseconds per call.
+
+    Every character of a ``Doc`` belongs to the token it follows (tokens cover the text), and a
+    range starting in the trailing space of a token begins with the next token, as spaCy does.
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    first = np.searchsorted(token_offsets, starts, side="right") - 1
+    first += starts == token_offsets[first] + token_lengths[first]
+    end = np.searchsorted(token_offsets, np.asarray(ends, dtype=np.int64) - 1, side="right")
+    return first, end
+
+
+def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:
+    """``(start_char, end_char)`` of every span of ``hedges.sentence_spans(doc)``, read from
+    arrays: creating a ``Span`` per sentence cost more than some components' own work."""
+    if len(doc) == 0:
+        return [(0, 0)]
+    columns = doc.to_array([SENT_START, IDX, LENGTH]).astype(np.int64)
+    starts = np.flatnonzero(columns[:, 0] == 1)
+    if not len(starts) or starts[0] != 0:
+        starts = np.insert(starts, 0, 0)
+    last = np.append(starts[1:], len(doc)) - 1
+    start_chars = columns[starts, 1].tolist()
+    end_chars = (columns[last, 1] + columns[last, 2]).tolist()
+    return list(zip(start_chars, end_chars, strict=True))
+
+
+def store_span_values(
+    doc: Doc, name: str, spans: Sequence[tuple[int, int]], values: Sequence[object]
+) -> None:
+    """Set ``span._.<name>`` for the spans with the given ``(start_char, end_char)``, without
+    building a ``Span`` and an ``Underscore`` per span (about 2 µs per sentence each).
+
+    spaCy's ``Underscore`` keeps a Span extension that has a plain default (no getter, setter or
+    method, as all of ``claimlens.extensions``) in ``doc.user_data`` under
+    ``("._.", name, start_char, end_char)``; this writes the same entries, so ``span._.<name>``
+    reads them back on any span with those offsets.
+    """
+    _, method, getter, setter = Span.get_extension(name)
+    if method or getter or setter:
+        raise ValueError(f"span extension {name!r} is not a plain attribute")
+    entries = zip(spans, values, strict=True)
+    doc.user_data.update((("._.", name, start, end), value) for (start, end), value in entries)
 
 
 @Language.factory("claimlens_segmenter")
