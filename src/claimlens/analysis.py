@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 
 from claimlens import extensions
 from claimlens.pipeline.claims import (
+    SentenceTable,
     aspect_named,
     aspect_names,
     claim_rule,
@@ -35,7 +36,6 @@ from claimlens.pipeline.claims import (
     is_qualified,
     side_effect_names,
 )
-from claimlens.pipeline.hedges import sentence_spans
 from claimlens.rules import Rule
 
 KINDS = ("unsupported", "contradiction")
@@ -63,7 +63,7 @@ class _Claim:
         return cls(
             span,
             span.label_,
-            claim_rule(span),
+            claim_rule(values.rule_id),
             values.aspect,
             values.polarity,
             values.comparator,
@@ -96,23 +96,25 @@ class Finding:
 
 
 class _Sentences:
-    """Sentence lookup by character offset, ids and paragraphs."""
+    """Sentence lookup by character offset, ids and paragraphs; spans made only on demand."""
 
     def __init__(self, doc: Doc) -> None:
-        self.sents = sentence_spans(doc)
-        self.starts = [s.start_char for s in self.sents]
+        self.table = SentenceTable(doc)
+        self.starts = self.table.starts
         self.text = extensions.doc_text(doc)
         self._conditional: dict[int, bool] = {}
         self._certainty: dict[int, str] = {}
 
+    def sent(self, index: int) -> Span:
+        return self.table.span(index)
+
     def text_of(self, index: int) -> str:
-        sent = self.sents[index]
-        return self.text[sent.start_char : sent.end_char]
+        return self.text[self.starts[index] : self.table.ends[index]]
 
     def conditional(self, index: int) -> bool:
         """Whether the sentence states its risks only for misuse or excess."""
         if index not in self._conditional:
-            self._conditional[index] = is_conditional(self.sents[index])
+            self._conditional[index] = is_conditional(self.sent(index))
         return self._conditional[index]
 
     def index(self, span: Span) -> int:
@@ -120,21 +122,20 @@ class _Sentences:
 
     def certainty(self, index: int) -> str:
         if index not in self._certainty:
-            self._certainty[index] = self.sents[index]._.certainty or "certain"
+            self._certainty[index] = self.sent(index)._.certainty or "certain"
         return self._certainty[index]
 
     def paragraph_range(self, index: int) -> tuple[int, int]:
         """Character range of the sentence's paragraph (the sentence alone when unknown)."""
-        sent = self.sents[index]
-        paragraph = sent._.paragraph
+        paragraph = self.sent(index)._.paragraph
         if paragraph is None:
-            return sent.start_char, sent.end_char
+            return self.starts[index], self.table.ends[index]
         first = last = index
-        while first > 0 and self.sents[first - 1]._.paragraph == paragraph:
+        while first > 0 and self.sent(first - 1)._.paragraph == paragraph:
             first -= 1
-        while last + 1 < len(self.sents) and self.sents[last + 1]._.paragraph == paragraph:
+        while last + 1 < len(self.table) and self.sent(last + 1)._.paragraph == paragraph:
             last += 1
-        return self.sents[first].start_char, self.sents[last].end_char
+        return self.starts[first], self.table.ends[last]
 
 
 def _shift(severity: str, steps: int) -> str:
@@ -189,7 +190,7 @@ def _supported(
     paragraph supports it only when it speaks about the claim's named aspect, and never rescues
     a claim that leans on its own vague appeal, a high-severity one (cures, absolute safety) or
     one without a topic (hype, a dose)."""
-    sent = sentences.sents[index]
+    sent = sentences.sent(index)
     if any(sent.start_char <= e.start_char < sent.end_char for e in specific):
         return True
     if appealed or claim.rule.get("severity") == "high":
@@ -213,14 +214,14 @@ def _unsupported(
     for index, claims in sorted(by_sentence.items()):
         if index in skip or sentences.certainty(index) == "doubtful":
             continue
-        sent = sentences.sents[index]
+        sent = sentences.sent(index)
         appeals = [
             (cue, basis)
             for cue, basis in every_appeal
             if sent.start_char <= cue.start_char < sent.end_char
         ]
         for claim in claims:
-            reason = _unsupported_reason(claim, sentences.sents[index], appeals)
+            reason = _unsupported_reason(claim, sentences.sent(index), appeals)
             if reason is None:
                 continue
             rule_id, appeal = reason
@@ -234,7 +235,7 @@ def _unsupported(
 def _unsupported_finding(
     sentences: _Sentences, index: int, claim: _Claim, rule_id: str, appeal: Span | _Claim | None
 ) -> Finding:
-    sent = sentences.sents[index]
+    sent = sentences.sent(index)
     certainty = sentences.certainty(index)
     severity = claim.rule.get("severity", "medium")
     if certainty == "possible":
@@ -430,8 +431,8 @@ def _describe_other(pair: _Pair) -> str:
 
 
 def _contradiction(sentences: _Sentences, index: int, pair: _Pair) -> Finding:
-    sent = sentences.sents[index]
-    other_sent = sentences.sents[pair.other_index]
+    sent = sentences.sent(index)
+    other_sent = sentences.sent(pair.other_index)
     other = pair.other
     if other.label == "regulatory":
         aspect, severity = "regulatory", "medium"

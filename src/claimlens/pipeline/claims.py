@@ -28,13 +28,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from spacy.attrs import IDX, LOWER
+from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from claimlens import extensions
-from claimlens.pipeline.hedges import sentence_spans
 from claimlens.rules import Rule, load_rules
 
 CLAIM_TYPES = (
@@ -76,9 +75,9 @@ class Aspect:
 class _Lexicon:
     """Aspects and comparators, each rule one named group of a single regex."""
 
-    # Speed: all case-insensitive aspect patterns form one flat alternation whose branches open
-    # with a literal (``re`` skips those cheaply) behind a word-start lookbehind (cheaper than
-    # ``\b`` in ``re``), run on lower-cased text; case-sensitive ones
+    # Speed: all case-insensitive aspect patterns form one alternation factored by first letter
+    # (see ``_by_first_letter``; patterns should open with a plain word) behind a word-start
+    # lookbehind (cheaper than ``\b`` in ``re``), run on lower-cased text; case-sensitive ones
     # ("OD") run on the text as written. A mention is then named by its rule's own regex.
     mention_regex: re.Pattern[str]
     cased_mention_regex: re.Pattern[str]
@@ -101,6 +100,46 @@ def _group_regex(
     return re.compile("|".join(groups) or r"(?!x)x", flags)
 
 
+_PLAIN_FIRST_LETTER = re.compile(r"[a-z](?![?*+{])")
+
+
+def _has_top_level_bar(pattern: str) -> bool:
+    """Whether ``pattern`` is itself an alternation ("a|b"), outside groups and classes."""
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+def _by_first_letter(branches: list[str]) -> str:
+    """The alternation of ``branches``, factored by first letter (``a(?:buse|ches?)|...``).
+
+    Speed: ``re`` tries every branch at every word start; factored, only the branches that open
+    with the letter there. Branches with different first letters never match at the same place,
+    so the result is the same. A branch that does not open with a plain letter keeps the flat
+    alternation.
+    """
+    if not all(_PLAIN_FIRST_LETTER.match(b) and not _has_top_level_bar(b) for b in branches):
+        return "(?:" + "|".join(branches) + ")"
+    groups: dict[str, list[str]] = defaultdict(list)
+    for branch in branches:
+        groups[branch[0]].append(branch[1:])
+    return (
+        "(?:" + "|".join(f"{letter}(?:{'|'.join(rest)})" for letter, rest in groups.items()) + ")"
+    )
+
+
 @cache
 def _lexicon() -> _Lexicon:
     rules = load_rules("aspects").rules
@@ -118,11 +157,14 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         mention_regex=re.compile(
             _WORD_START
-            + "(?:"
-            + "|".join(
-                p.removeprefix("\\b") for r in aspect_rules for p in r.patterns if "(?-i:" not in p
+            + _by_first_letter(
+                [
+                    p.removeprefix("\\b")
+                    for r in aspect_rules
+                    for p in r.patterns
+                    if "(?-i:" not in p
+                ]
             )
-            + ")"
         ),
         cased_mention_regex=_group_regex(aspect_rules, cased=True),
         aspect_regexes=tuple(
@@ -152,10 +194,11 @@ def _aspect_of(mention: str) -> Aspect | None:
     )
 
 
-def find_aspects(text: str) -> Iterator[tuple[int, int, Aspect]]:
-    """Topic mentions in ``text`` as (start, end, aspect)."""
+def find_aspects(text: str, lowered: str | None = None) -> Iterator[tuple[int, int, Aspect]]:
+    """Topic mentions in ``text`` as (start, end, aspect); ``lowered`` is ``_lower(text)`` when
+    the caller has it already."""
     lexicon = _lexicon()
-    for match in lexicon.mention_regex.finditer(_lower(text)):
+    for match in lexicon.mention_regex.finditer(_lower(text) if lowered is None else lowered):
         aspect = _aspect_of(match.group())
         if aspect is not None:
             yield match.start(), match.end(), aspect
@@ -195,9 +238,9 @@ def _claim_rules() -> dict[str, Rule]:
     return {rule.id: rule for rule in load_rules("claims").rules}
 
 
-def claim_rule(span: Span) -> Rule:
-    """The claims.json rule that made a claim span."""
-    return _claim_rules()[span._.rule_id]
+def claim_rule(rule_id: str) -> Rule:
+    """The claims.json rule with this id (a claim span's ``_.rule_id``)."""
+    return _claim_rules()[rule_id]
 
 
 @cache
@@ -259,11 +302,52 @@ def _is_toc_entry(sentence: str, text: str) -> bool:
 
 
 def _can_hold_claims(sent: Span, text: str) -> bool:
-    block = sent._.block
     sentence = text[sent.start_char : sent.end_char]
-    if block in _NOT_CLAIM_BLOCKS or _is_question(sentence):
+    if _is_question(sentence):
+        return False
+    block = sent._.block
+    if block in _NOT_CLAIM_BLOCKS:
         return False
     return not (block == "list_item" and _is_toc_entry(sentence, text))
+
+
+class SentenceTable:
+    """Sentence boundaries (as ``doc.sents``) read from the token arrays.
+
+    Speed: a ``Span`` per sentence costs more than the work done on most sentences, so spans
+    are made only for the sentences asked for (and kept).
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        columns = doc.to_array([SENT_START, IDX, LENGTH, LOWER])
+        self.lower = columns[:, 3]
+        self.idx = columns[:, 1]
+        is_start = columns[:, 0] == 1
+        if len(doc):
+            is_start[0] = True  # without sentence annotation: one sentence
+        token_starts = np.flatnonzero(is_start)
+        token_ends = np.append(token_starts[1:], len(doc))
+        last = np.maximum(token_ends - 1, 0)
+        self.sentence_of_token = np.cumsum(is_start) - 1
+        self.token_starts: list[int] = token_starts.tolist()
+        self.token_ends: list[int] = token_ends.tolist()
+        self.starts: list[int] = self.idx[token_starts].tolist()
+        self.ends: list[int] = (self.idx[last] + columns[last, 2]).tolist()
+        self._spans: dict[int, Span] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def span(self, index: int) -> Span:
+        span = self._spans.get(index)
+        if span is None:
+            span = self._spans[index] = self.doc[self.token_starts[index] : self.token_ends[index]]
+        return span
+
+    def index(self, char: int) -> int:
+        """Index of the sentence holding character offset ``char``."""
+        return bisect_right(self.starts, char) - 1
 
 
 def _document_subject(text: str) -> str | None:
@@ -318,15 +402,13 @@ class ClaimTagger:
         doc.spans[extensions.CLAIMS] = self._claims(doc) if len(doc) else []
         return doc
 
-    def _rules_by_sentence(self, doc: Doc, starts: list[int]) -> dict[int, set[int]]:
+    def _rules_by_sentence(self, table: SentenceTable) -> dict[int, set[int]]:
         """Sentence index -> indices of the rules whose triggers occur in it."""
-        lower, idx = doc.to_array([LOWER, IDX]).T
-        sentence_of_token = np.searchsorted(np.asarray(starts), idx, side="right") - 1
-        forms, form_of_token = np.unique(lower, return_inverse=True)
+        forms, form_of_token = np.unique(table.lower, return_inverse=True)
         rules_of_form = [self._rules_by_form.get(form, ()) for form in forms.tolist()]
         triggering = np.array([bool(rules) for rules in rules_of_form])[form_of_token]
         pairs = np.unique(
-            sentence_of_token[triggering] * len(forms) + form_of_token.reshape(-1)[triggering]
+            table.sentence_of_token[triggering] * len(forms) + form_of_token.reshape(-1)[triggering]
         )
         found: dict[int, set[int]] = defaultdict(set)
         for pair in pairs.tolist():
@@ -335,29 +417,37 @@ class ClaimTagger:
         return found
 
     def _claims(self, doc: Doc) -> list[Span]:
+        """Speed: topic mentions are looked up only once a rule has matched, and a sentence is
+        checked for being a question, heading or table of contents entry only when a rule
+        matched in it."""
         text = extensions.doc_text(doc)
         lowered = _lower(text)
-        sents = sentence_spans(doc)
-        starts = [s.start_char for s in sents]
-        mentions = self._mentions(doc, text)
-        mention_starts = [m[0] for m in mentions]
+        table = SentenceTable(doc)
+        mentions: list[tuple[int, int, Aspect]] | None = None
+        mention_starts: list[int] = []
         found: list[_Found] = []
-        for index, rule_indices in sorted(self._rules_by_sentence(doc, starts).items()):
-            sent = sents[index]
-            if not _can_hold_claims(sent, text):
-                continue
-            first = bisect_left(mention_starts, sent.start_char)
-            in_sentence = mentions[first : bisect_left(mention_starts, sent.end_char)]
+        for index, rule_indices in sorted(self._rules_by_sentence(table).items()):
+            start, end = table.starts[index], table.ends[index]
+            in_sentence: list[tuple[int, int, Aspect]] | None = None
+            found_here: list[_Found] = []
             for rule_index in sorted(rule_indices):
                 rule, regex = self._rules[rule_index]
-                for match in regex.finditer(lowered, sent.start_char, sent.end_char):
-                    found.extend(self._targets(rule, match, sent, text, in_sentence))
-        return self._spans(doc, text, self._resolve(found, text, starts))
+                for match in regex.finditer(lowered, start, end):
+                    if mentions is None:
+                        mentions = self._mentions(doc, text, lowered)
+                        mention_starts = [m[0] for m in mentions]
+                    if in_sentence is None:
+                        first = bisect_left(mention_starts, start)
+                        in_sentence = mentions[first : bisect_left(mention_starts, end)]
+                    found_here.extend(self._targets(rule, match, start, end, text, in_sentence))
+            if found_here and _can_hold_claims(table.span(index), text):
+                found.extend(found_here)
+        return self._spans(doc, text, self._resolve(found, text, table.starts))
 
     @classmethod
-    def _mentions(cls, doc: Doc, text: str) -> list[tuple[int, int, Aspect]]:
+    def _mentions(cls, doc: Doc, text: str, lowered: str) -> list[tuple[int, int, Aspect]]:
         """Every topic mention of the document, abbreviations included, in text order."""
-        mentions = list(find_aspects(text))
+        mentions = list(find_aspects(text, lowered))
         mentions += [(s, e, aspect) for s, (e, aspect) in cls._abbreviation_aspects(doc).items()]
         return sorted(mentions, key=lambda m: (m[0], m[1]))
 
@@ -378,7 +468,8 @@ class ClaimTagger:
         self,
         rule: Rule,
         match: re.Match[str],
-        sent: Span,
+        sent_start: int,
+        sent_end: int,
         text: str,
         mentions: list[tuple[int, int, Aspect]],
     ) -> Iterator[_Found]:
@@ -387,17 +478,17 @@ class ClaimTagger:
         families = set(rule.get("families", ("harm", "condition")))
         window = int(rule.get("window", 0))
         slot = rule.get("aspect_slot")
-        comparator = self._comparator(rule, text, start, end, sent)
+        comparator = self._comparator(rule, text, start, end, sent_start, sent_end)
         topics: list[tuple[int, int, str]] = []
         if slot == "after":
-            stop = min(sent.end_char, end + window)
+            stop = min(sent_end, end + window)
             clause = (_CLAUSE_OR_COMMA if rule.get("stop_at_comma") else _CLAUSE_END).search(
                 text, end, stop
             )
             stop = clause.start() if clause else stop
             topics = self._topics(mentions, start, stop, families)
         elif slot == "before":
-            begin = max(sent.start_char, start - window)
+            begin = max(sent_start, start - window)
             begin += _clause_start(text[begin:start], start - begin)
             before = self._topics(mentions, begin, start, families)
             topics = before[-1:]
@@ -422,16 +513,18 @@ class ClaimTagger:
         ]
 
     @staticmethod
-    def _comparator(rule: Rule, text: str, start: int, end: int, sent: Span) -> str | None:
+    def _comparator(
+        rule: Rule, text: str, start: int, end: int, sent_start: int, sent_end: int
+    ) -> str | None:
         """What a safety or comparative claim measures the product against."""
         if rule.kind not in ("safety", "comparative"):
             return None
         regex = _lexicon().comparator_regex
-        after = regex.search(text, end, min(sent.end_char, end + 120))
+        after = regex.search(text, end, min(sent_end, end + 120))
         if after:
             return after.group().lower()
-        for match in regex.finditer(text, sent.start_char, sent.end_char):
-            if text[max(sent.start_char, match.start() - 7) : match.start()].lower() == "unlike ":
+        for match in regex.finditer(text, sent_start, sent_end):
+            if text[max(sent_start, match.start() - 7) : match.start()].lower() == "unlike ":
                 return match.group().lower()
         return None
 
