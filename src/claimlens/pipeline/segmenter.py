@@ -256,8 +256,9 @@ class ClaimlensSegmenter:
         tokens, first = np.unique(tokens, return_index=True)  # one start per token
         owners = np.searchsorted(block_starts, starts[first], side="right") - 1
         tokens[0] = 0  # leading whitespace belongs to the first sentence
-        _set_sentence_starts(doc, tokens)
-        self._annotate(doc, blocks, owners.tolist(), token_offsets, token_lengths)
+        sent_start = _set_sentence_starts(doc, tokens)
+        sentences = sentence_offsets_from(sent_start, token_offsets, token_lengths)
+        self._annotate(doc, blocks, owners.tolist(), sentences, token_offsets, token_lengths)
         return doc
 
     @staticmethod
@@ -265,12 +266,12 @@ class ClaimlensSegmenter:
         doc: Doc,
         blocks: list[Block],
         owners: list[int],
+        sentences: list[tuple[int, int]],
         token_offsets: np.ndarray,
         token_lengths: np.ndarray,
     ) -> None:
         """Block kind and index on every sentence; the blocks themselves as a span group."""
         owned = [blocks[owner] for owner in owners]
-        sentences = sentence_offsets(doc)
         store_span_values(doc, "block", sentences, [block.kind for block in owned])
         store_span_values(doc, "paragraph", sentences, [block.paragraph for block in owned])
         first, end = expanded_token_ranges(
@@ -282,11 +283,13 @@ class ClaimlensSegmenter:
         ]
 
 
-def _set_sentence_starts(doc: Doc, tokens: np.ndarray) -> None:
-    """Exactly the given tokens start sentences; every other token is marked as not starting."""
+def _set_sentence_starts(doc: Doc, tokens: np.ndarray) -> np.ndarray:
+    """Exactly the given tokens start sentences; every other token is marked as not starting.
+    Returns the SENT_START column as set."""
     sent_start = np.full(len(doc), -1, dtype=np.int64)
     sent_start[tokens] = 1
     doc.from_array([SENT_START], sent_start.astype(np.uint64).reshape(-1, 1))
+    return sent_start
 
 
 # --- fast access to sentences and span attributes, shared by the components ----------------
@@ -311,18 +314,18 @@ def expanded_token_ranges(
     return first, end
 
 
-def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:
-    """``(start_char, end_char)`` of every span of ``hedges.sentence_spans(doc)``, read from
-    arrays: creating a ``Span`` per sentence cost more than some components' own work."""
-    if len(doc) == 0:
-        return [(0, 0)]
-    columns = doc.to_array([SENT_START, IDX, LENGTH]).astype(np.int64)
-    starts = np.flatnonzero(columns[:, 0] == 1)
+def sentence_offsets_from(
+    sent_start: np.ndarray, token_offsets: np.ndarray, token_lengths: np.ndarray
+) -> list[tuple[int, int]]:
+    """``(start_char, end_char)`` of every span of ``hedges.sentence_spans`` for a non-empty doc,
+    from its SENT_START, IDX and LENGTH columns: creating a ``Span`` per sentence cost more
+    than some components' own work."""
+    starts = np.flatnonzero(sent_start == 1)
     if not len(starts) or starts[0] != 0:
         starts = np.insert(starts, 0, 0)
-    last = np.append(starts[1:], len(doc)) - 1
-    start_chars = columns[starts, 1].tolist()
-    end_chars = (columns[last, 1] + columns[last, 2]).tolist()
+    last = np.append(starts[1:], len(sent_start)) - 1
+    start_chars = token_offsets[starts].tolist()
+    end_chars = (token_offsets[last] + token_lengths[last]).tolist()
     return list(zip(start_chars, end_chars, strict=True))
 
 

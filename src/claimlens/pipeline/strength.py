@@ -17,13 +17,8 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from claimlens import extensions
-from claimlens.pipeline.hedges import (
-    RuleMatch,
-    RuleRegex,
-    find_cues,
-    sentence_index,
-    sentence_spans,
-)
+from claimlens.pipeline.hedges import RuleMatch, RuleRegex, sentence_index, sentences_and_cues
+from claimlens.pipeline.segmenter import store_span_values
 from claimlens.rules import load_rules
 
 STRENGTHS = ("none", "correlational", "conditional_causal", "direct_causal")
@@ -48,9 +43,9 @@ class StrengthTagger:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        causal, association, comparison, nonclaim = find_cues(doc, self.matchers)
-        sentences = sentence_spans(doc)
-        starts = [sent.start_char for sent in sentences]
+        sentences, cues, _, _ = sentences_and_cues(doc, self.matchers)
+        causal, association, comparison, nonclaim = cues
+        starts = [start for start, _ in sentences]
 
         # A call for research or a recommendation voids the claims of its own clause (its
         # subject and content); an earlier clause keeps its own ("X may help, but see a doctor").
@@ -76,17 +71,15 @@ class StrengthTagger:
                 found.setdefault(index, match.rule.id)
             return found
 
-        hedge_ends: list[list[int]] = [[] for _ in sentences]
-        for cue in doc.spans.get(extensions.HEDGES, []):
-            if cue.label_ == "hedge" and cue._.rule_id in self.verb_modifiers:
-                hedge_ends[sentence_index(starts, cue.start_char)].append(cue.end_char)
-
         # One dict per outcome, in the order of precedence of rules/strength.json.
         conditional: dict[int, str] = {}
         direct: dict[int, str] = {}
-        for index, match in claimed(causal):
+        causal_claims = list(claimed(causal))
+        hedge_ends = self._verb_modifier_ends(doc, starts, {index for index, _ in causal_claims})
+        for index, match in causal_claims:
             hedged = any(
-                end <= match.end and match.start - end <= self.max_gap for end in hedge_ends[index]
+                end <= match.end and match.start - end <= self.max_gap
+                for end in hedge_ends.get(index, ())
             )
             if hedged:
                 conditional[index] = self.hedged_rule.id
@@ -99,14 +92,32 @@ class StrengthTagger:
             ("correlational", first_rule(comparison)),
             ("none", nonclaim_rule),
         )
-        for index, sent in enumerate(sentences):
-            label, rule_id = next(
-                ((label, found[index]) for label, found in outcomes if index in found),
-                ("none", None),
-            )
-            sent._.claim_strength = label
-            sent._.strength_rule = rule_id
+        labels: list[str] = ["none"] * len(sentences)
+        rule_ids: list[str | None] = [None] * len(sentences)
+        for label, found in reversed(outcomes):  # the first outcome that applies is written last
+            for index, rule_id in found.items():
+                labels[index], rule_ids[index] = label, rule_id
+        store_span_values(doc, "claim_strength", sentences, labels)
+        store_span_values(doc, "strength_rule", sentences, rule_ids)
         return doc
+
+    def _verb_modifier_ends(
+        self, doc: Doc, starts: list[int], sentences: set[int]
+    ) -> dict[int, list[int]]:
+        """End offsets of the verb-modifying hedge cues of ``claimlens_hedges`` in the given
+        sentences (only those with a causal cue need them: reading a cue span costs)."""
+        ends: dict[int, list[int]] = {}
+        if not sentences:
+            return ends
+        for cue in doc.spans.get(extensions.HEDGES, []):
+            index = sentence_index(starts, cue.start_char)
+            if (
+                index in sentences
+                and cue.label_ == "hedge"
+                and cue._.rule_id in self.verb_modifiers
+            ):
+                ends.setdefault(index, []).append(cue.end_char)
+        return ends
 
 
 @Language.factory("claimlens_strength")
