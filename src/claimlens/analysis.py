@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -44,32 +45,29 @@ STRONG_TYPES = frozenset({"efficacy", "safety", "comparative", "mechanism", "dos
 _GENERIC_HARMS = frozenset({"side effects", "safety"})  # topics that name no particular harm
 
 
-@dataclass(frozen=True)
 class _Claim:
-    """A claim span's attributes read once (extension reads are slow in loops)."""
+    """A claim span's attributes, each read once and only when needed (extension reads are the
+    slowest part of the findings)."""
 
-    span: Span
-    label: str
-    rule: Rule
-    aspect: str | None
-    polarity: str
-    comparator: str | None
-    start_char: int
-    end_char: int
+    def __init__(self, span: Span) -> None:
+        self.span = span
+        self.label = span.label_
+        self.start_char = span.start_char
+        self.end_char = span.end_char
+        self._values = span._
+        self.rule: Rule = claim_rule(self._values.rule_id)
 
-    @classmethod
-    def of(cls, span: Span) -> _Claim:
-        values = span._
-        return cls(
-            span,
-            span.label_,
-            claim_rule(values.rule_id),
-            values.aspect,
-            values.polarity,
-            values.comparator,
-            span.start_char,
-            span.end_char,
-        )
+    @cached_property
+    def aspect(self) -> str | None:
+        return self._values.aspect
+
+    @cached_property
+    def polarity(self) -> str:
+        return self._values.polarity
+
+    @cached_property
+    def comparator(self) -> str | None:
+        return self._values.comparator
 
     @property
     def text(self) -> str:
@@ -159,13 +157,17 @@ def _appeals(doc: Doc, claims: list[_Claim]) -> list[_Appeal]:
     return found
 
 
+def _may_be_unsupported(claim: _Claim) -> bool:
+    """Only strong claims of the strong types, and appeals to evidence, can be unsupported."""
+    return claim.label in STRONG_TYPES and claim.rule.get("strength") in ("strong", "appeal")
+
+
 def _unsupported_reason(
     claim: _Claim, sent: Span, appeals: list[_Appeal]
 ) -> tuple[str, Span | _Claim | None] | None:
-    """The finding rule a claim fires, with the appeal it leans on, or None."""
+    """The finding rule a claim that ``_may_be_unsupported`` fires, with the appeal it leans
+    on, or None."""
     strength = claim.rule.get("strength")
-    if claim.label not in STRONG_TYPES or strength not in ("strong", "appeal"):
-        return None
     if appeals:
         anecdote = next((a for a, basis in appeals if basis == "anecdote"), None)
         if anecdote is not None:
@@ -212,7 +214,8 @@ def _unsupported(
     every_appeal = _appeals(doc, [c for claims in by_sentence.values() for c in claims])
     findings = []
     for index, claims in sorted(by_sentence.items()):
-        if index in skip or sentences.certainty(index) == "doubtful":
+        candidates = [claim for claim in claims if _may_be_unsupported(claim)]
+        if not candidates or index in skip or sentences.certainty(index) == "doubtful":
             continue
         sent = sentences.sent(index)
         appeals = [
@@ -220,8 +223,8 @@ def _unsupported(
             for cue, basis in every_appeal
             if sent.start_char <= cue.start_char < sent.end_char
         ]
-        for claim in claims:
-            reason = _unsupported_reason(claim, sentences.sent(index), appeals)
+        for claim in candidates:
+            reason = _unsupported_reason(claim, sent, appeals)
             if reason is None:
                 continue
             rule_id, appeal = reason
@@ -505,9 +508,7 @@ def _without_balanced_safety(claims: list[_Claim]) -> list[_Claim]:
 
 def find_findings(doc: Doc) -> list[Finding]:
     """Unsupported and contradiction findings of one document, in document order."""
-    claims = [
-        _Claim.of(c) for c in doc.spans.get(extensions.CLAIMS, ()) if c.label_ != "disclaimer"
-    ]
+    claims = [_Claim(c) for c in doc.spans.get(extensions.CLAIMS, ()) if c.label_ != "disclaimer"]
     if not claims:
         return []
     sentences = _Sentences(doc)
