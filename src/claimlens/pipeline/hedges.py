@@ -48,14 +48,14 @@ class RuleRegex:
     """All patterns of some rules as one alternation; each match reports the rule it came from.
 
     Scanning a whole text with a long alternation costs more than tokenising it, so the regex
-    is only tried at tokens whose word form can begin a match. Whether it can is a lexeme flag
-    on ``vocab``, computed once per word form by a partial match of the form followed by a space
-    or a hyphen. So a pattern must start where a token starts, its first word must end there
-    too ("n't" and "cannot" are matched from spaCy's tokens "n't" and "can"), and it must not
-    open with a positive lookbehind (the form is tested without what precedes it).
+    is only tried at tokens whose word form can begin a match (``can_begin``: a partial match of
+    the form followed by a space or a hyphen, see ``CueMatchers``). So a pattern must start
+    where a token starts, its first word must end there too ("n't" and "cannot" are matched from
+    spaCy's tokens "n't" and "can"), and it must not open with a positive lookbehind (the form
+    is tested without what precedes it).
     """
 
-    def __init__(self, vocab: Vocab, rules: Iterable[Rule]):
+    def __init__(self, rules: Iterable[Rule]):
         self.rules = tuple(rule for rule in rules if rule.patterns)
         alternatives = []
         for index, rule in enumerate(self.rules):
@@ -65,7 +65,7 @@ class RuleRegex:
             alternatives.append(f"(?P<r{index}>{body})")
         source = "|".join(alternatives) or r"(?!x)x"
         self.regex = re.compile(source, re.IGNORECASE)
-        self.flag = vocab.add_flag(_PrefixTest(source))
+        self.can_begin = _PrefixTest(source)
 
     def finditer(self, text: str, starts: Iterable[int]) -> Iterator[RuleMatch]:
         """Non-overlapping matches in ``text``, left to right, tried at candidate ``starts``."""
@@ -79,43 +79,71 @@ class RuleRegex:
                 yield RuleMatch(start, end_of_last, self.rules[int(match.lastgroup[1:])])
 
 
-def token_columns(doc: Doc, matchers: Sequence[RuleRegex]) -> np.ndarray:
-    """Each matcher's flag, then SENT_START, IDX and LENGTH, for every token, in one read:
-    every ``doc.to_array`` column costs about 20 ns per token."""
-    columns = doc.to_array([*(matcher.flag for matcher in matchers), SENT_START, IDX, LENGTH])
-    return columns.reshape(len(doc), len(matchers) + 3)
+class CueMatchers:
+    """The ``RuleRegex`` of one component, with one lexeme flag on ``vocab`` for all of them:
+    can a match of any of them begin with this word form?
+
+    Reading a lexeme flag costs about 20 ns per token and flag, so the tokens are read with
+    one flag, and only the few flagged tokens' word forms (``beginners``, cached) say which
+    matchers may begin there.
+    """
+
+    def __init__(self, vocab: Vocab, matchers: Iterable[RuleRegex]):
+        self.matchers = tuple(matchers)
+        self._beginners: dict[str, tuple[int, ...]] = {}
+        self.flag = vocab.add_flag(self._any_can_begin)
+
+    def _any_can_begin(self, word: str) -> bool:
+        return any(matcher.can_begin(word) for matcher in self.matchers)
+
+    def beginners(self, word: str) -> tuple[int, ...]:
+        """Indices of the matchers whose matches can begin with ``word``."""
+        found = self._beginners.get(word)
+        if found is None:
+            found = self._beginners[word] = tuple(
+                index for index, matcher in enumerate(self.matchers) if matcher.can_begin(word)
+            )
+        return found
+
+
+def token_columns(doc: Doc, matchers: CueMatchers) -> np.ndarray:
+    """The matchers' flag, SENT_START, IDX and LENGTH of every token, in one read."""
+    return doc.to_array([matchers.flag, SENT_START, IDX, LENGTH]).reshape(len(doc), 4)
 
 
 def find_cues(
-    doc: Doc, matchers: Sequence[RuleRegex], columns: np.ndarray | None = None
+    doc: Doc, matchers: CueMatchers, columns: np.ndarray | None = None
 ) -> list[list[RuleMatch]]:
     """The matches of each matcher in ``doc``; ``columns`` as ``token_columns`` gives them."""
     if columns is None:
         columns = token_columns(doc, matchers)
     text = extensions.doc_text(doc)
-    token_offsets = columns[:, -2]
+    starts: list[list[int]] = [[] for _ in matchers.matchers]
+    for start, length in columns[columns[:, 0] == 1, 2:].tolist():
+        for index in matchers.beginners(text[start : start + length]):
+            starts[index].append(start)
     return [
-        list(matcher.finditer(text, token_offsets[columns[:, i] == 1].tolist()))
-        for i, matcher in enumerate(matchers)
+        list(matcher.finditer(text, matcher_starts))
+        for matcher, matcher_starts in zip(matchers.matchers, starts, strict=True)
     ]
 
 
 def sentences_and_cues(
-    doc: Doc, matchers: Sequence[RuleRegex]
+    doc: Doc, matchers: CueMatchers
 ) -> tuple[list[tuple[int, int]], list[list[RuleMatch]], np.ndarray, np.ndarray]:
     """Sentence ``(start_char, end_char)`` offsets (as ``sentence_spans``), each matcher's
     matches, and the IDX and LENGTH columns, from one read of the tokens."""
     if len(doc) == 0:
         empty = np.zeros(0, dtype=np.uint64)
-        return [(0, 0)], [[] for _ in matchers], empty, empty
+        return [(0, 0)], [[] for _ in matchers.matchers], empty, empty
     columns = token_columns(doc, matchers)
-    sent_start, token_offsets, token_lengths = columns[:, -3:].T
+    sent_start, token_offsets, token_lengths = columns[:, 1:].T
     sentences = sentence_offsets_from(sent_start, token_offsets, token_lengths)
     return sentences, find_cues(doc, matchers, columns), token_offsets, token_lengths
 
 
 class _PrefixTest:
-    """Lexeme flag getter: can a match of ``source`` begin with this word form?"""
+    """Can a match of ``source`` begin with this word form?"""
 
     def __init__(self, source: str):
         self._regex = regex.compile(source, regex.IGNORECASE | regex.V0)
@@ -178,9 +206,9 @@ class HedgeTagger:
 
     def __init__(self, vocab: Vocab, rule_file: str = "hedges"):
         rules = load_rules(rule_file).rules
-        self.matchers = [
-            RuleRegex(vocab, (rule for rule in rules if rule.kind == label)) for label in CUE_LABELS
-        ]
+        self.matchers = CueMatchers(
+            vocab, (RuleRegex(rule for rule in rules if rule.kind == label) for label in CUE_LABELS)
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         text = extensions.doc_text(doc)

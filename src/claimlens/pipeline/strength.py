@@ -17,7 +17,13 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from claimlens import extensions
-from claimlens.pipeline.hedges import RuleMatch, RuleRegex, sentence_index, sentences_and_cues
+from claimlens.pipeline.hedges import (
+    CueMatchers,
+    RuleMatch,
+    RuleRegex,
+    sentence_index,
+    sentences_and_cues,
+)
 from claimlens.pipeline.segmenter import store_span_values
 from claimlens.rules import load_rules
 
@@ -32,10 +38,13 @@ class StrengthTagger:
 
     def __init__(self, vocab: Vocab, rule_file: str = "strength", hedge_rule_file: str = "hedges"):
         rules = load_rules(rule_file).rules
-        self.matchers = [
-            RuleRegex(vocab, (rule for rule in rules if rule.kind == kind))
-            for kind in ("causal", "correlational", "comparison", "nonclaim")
-        ]
+        self.matchers = CueMatchers(
+            vocab,
+            (
+                RuleRegex(rule for rule in rules if rule.kind == kind)
+                for kind in ("causal", "correlational", "comparison", "nonclaim")
+            ),
+        )
         self.hedged_rule = next(rule for rule in rules if rule.kind == "conditional")
         self.max_gap = int(self.hedged_rule.get("max_gap"))
         self.verb_modifiers = {
