@@ -57,15 +57,16 @@ class RuleRegex:
 
     def __init__(self, rules: Iterable[Rule]):
         self.rules = tuple(rule for rule in rules if rule.patterns)
-        alternatives = []
-        for index, rule in enumerate(self.rules):
-            body = "|".join(f"(?:{pattern})" for pattern in rule.patterns)
-            if not rule.get("ignore_case", True):
-                body = f"(?-i:{body})"
-            alternatives.append(f"(?P<r{index}>{body})")
-        source = "|".join(alternatives) or r"(?!x)x"
-        self.regex = re.compile(source, re.IGNORECASE)
+        self._patterns = [
+            [_case(pattern, rule) for pattern in rule.patterns] for rule in self.rules
+        ]
+        source = _alternation(self._patterns)
         self.can_begin = _PrefixTest(source)
+        self._tests = [
+            [regex.compile(pattern, regex.IGNORECASE | regex.V0) for pattern in patterns]
+            for patterns in self._patterns
+        ]
+        self._by_first_char: dict[str, re.Pattern[str]] = {}
 
     def finditer(self, text: str, starts: Iterable[int]) -> Iterator[RuleMatch]:
         """Non-overlapping matches in ``text``, left to right, tried at candidate ``starts``."""
@@ -73,10 +74,49 @@ class RuleRegex:
         for start in starts:
             if start < end_of_last:
                 continue
-            match = self.regex.match(text, start)
+            match = self._regex_for(text[start]).match(text, start)
             if match and match.end() > start:
                 end_of_last = match.end()
                 yield RuleMatch(start, end_of_last, self.rules[int(match.lastgroup[1:])])
+
+    def _regex_for(self, char: str) -> re.Pattern[str]:
+        """The alternation without the patterns that cannot match at a ``char``: ``re`` tries
+        every alternative in turn, and leaving out those that must fail gives the same match at
+        half the cost. Whether a pattern can begin with ``char`` is tested after a space, after
+        a letter and at the start, so word boundaries and negative lookbehinds pass as they can
+        in the text; the first alternative that matches is the same as in the whole alternation.
+        """
+        found = self._by_first_char.get(char)
+        if found is None:
+            kept = [
+                [
+                    pattern
+                    for pattern, test in zip(patterns, tests, strict=True)
+                    if any(
+                        test.match(before + char, pos=len(before), partial=True)
+                        for before in ("", " ", "x")
+                    )
+                ]
+                for patterns, tests in zip(self._patterns, self._tests, strict=True)
+            ]
+            found = self._by_first_char[char] = re.compile(_alternation(kept), re.IGNORECASE)
+        return found
+
+
+def _case(pattern: str, rule: Rule) -> str:
+    """A rule's pattern as it takes part in the case-insensitive alternation."""
+    return pattern if rule.get("ignore_case", True) else f"(?-i:{pattern})"
+
+
+def _alternation(patterns_per_rule: Sequence[Sequence[str]]) -> str:
+    """One alternation of the rules' patterns, each rule a group ``r<index>``; rules without
+    patterns are left out, and with no pattern at all the alternation never matches."""
+    alternatives = [
+        f"(?P<r{index}>{'|'.join(f'(?:{pattern})' for pattern in patterns)})"
+        for index, patterns in enumerate(patterns_per_rule)
+        if patterns
+    ]
+    return "|".join(alternatives) or r"(?!x)x"
 
 
 class CueMatchers:
