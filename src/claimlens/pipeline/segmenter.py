@@ -342,11 +342,22 @@ def store_span_values(
     ``("._.", name, start_char, end_char)``; this writes the same entries, so ``span._.<name>``
     reads them back on any span with those offsets.
     """
+    _require_plain(name)
+    entries = zip(spans, values, strict=True)
+    doc.user_data.update((("._.", name, start, end), value) for (start, end), value in entries)
+
+
+def span_value(doc: Doc, name: str, start_char: int, end_char: int) -> object:
+    """``span._.<name>`` of the span with these offsets, read where ``store_span_values`` (and
+    spaCy) keep it, without building an ``Underscore``."""
+    _require_plain(name)
+    return doc.user_data.get(("._.", name, start_char, end_char), Span.get_extension(name)[0])
+
+
+def _require_plain(name: str) -> None:
     _, method, getter, setter = Span.get_extension(name)
     if method or getter or setter:
         raise ValueError(f"span extension {name!r} is not a plain attribute")
-    entries = zip(spans, values, strict=True)
-    doc.user_data.update((("._.", name, start, end), value) for (start, end), value in entries)
 
 
 @Language.factory("claimlens_segmenter")

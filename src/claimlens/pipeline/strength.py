@@ -24,7 +24,7 @@ from claimlens.pipeline.hedges import (
     sentence_index,
     sentences_and_cues,
 )
-from claimlens.pipeline.segmenter import store_span_values
+from claimlens.pipeline.segmenter import span_value, store_span_values
 from claimlens.rules import load_rules
 
 STRENGTHS = ("none", "correlational", "conditional_causal", "direct_causal")
@@ -119,13 +119,12 @@ class StrengthTagger:
         if not sentences:
             return ends
         for cue in doc.spans.get(extensions.HEDGES, []):
-            index = sentence_index(starts, cue.start_char)
-            if (
-                index in sentences
-                and cue.label_ == "hedge"
-                and cue._.rule_id in self.verb_modifiers
-            ):
-                ends.setdefault(index, []).append(cue.end_char)
+            if cue.label_ != "hedge":
+                continue
+            start, end = cue.start_char, cue.end_char
+            index = sentence_index(starts, start)
+            if index in sentences and span_value(doc, "rule_id", start, end) in self.verb_modifiers:
+                ends.setdefault(index, []).append(end)
         return ends
 
 
