@@ -7,6 +7,7 @@ could not run; 2 for usage errors (bad options, an existing report without ``--o
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -135,30 +136,24 @@ def scan(
         raise typer.BadParameter("choose skip or truncate", param_hint="--oversize")
     if engine not in ("local", "dask"):
         raise typer.BadParameter("choose local or dask", param_hint="--engine")
+    ingest_options = {
+        "include": include or (),
+        "exclude": exclude or (),
+        "text_field": text_field,
+        "id_field": id_field,
+        "max_doc_chars": max_doc_chars,
+        "oversize": oversize,
+    }
     if scheduler or engine == "dask":
         _scan_on_dask(
-            paths,
-            out,
-            scheduler,
-            workers,
-            model,
-            overwrite,
-            strict,
-            quiet,
-            include=include or (),
-            exclude=exclude or (),
-            text_field=text_field,
-            id_field=id_field,
-            max_doc_chars=max_doc_chars,
-            oversize=oversize,
+            paths, out, scheduler, workers, model, overwrite, strict, quiet, **ingest_options
         )
         return
     tables = (*REPORT_TABLES, "texts") if emit_text else REPORT_TABLES
     run_key = {
         "rules": ruleset_version(),
         "model": model or "blank:en",
-        "fields": f"{text_field},{id_field}",
-        "limit": f"{max_doc_chars},{oversize}",
+        "ingest": json.dumps(ingest_options, sort_keys=True, default=list),
     }
     try:
         writer = ReportWriter(
@@ -176,16 +171,7 @@ def scan(
     except ResumeError as err:
         _err(f"cannot resume: {err}")
         raise typer.Exit(2) from None
-    documents = iter_documents(
-        paths,
-        include=include or (),
-        exclude=exclude or (),
-        text_field=text_field,
-        id_field=id_field,
-        max_doc_chars=max_doc_chars,
-        oversize=oversize,
-        stdin=sys.stdin,
-    )
+    documents = iter_documents(paths, stdin=sys.stdin, **ingest_options)
     if writer.done:
         documents = (d for d in documents if (d.doc_id, d.sha256) not in writer.done)
     summary = ScanSummary()
