@@ -274,7 +274,8 @@ def _targets(assurance: _Claim) -> tuple[frozenset[str], frozenset[str] | None]:
     """Aspects a stated risk must be about to contradict the assurance, and (for a generic
     "without the side effects of X") the harms of X the risk sentence must also name.
 
-    A named harm is contradicted by that harm; a comparison with a drug class also by the harms
+    A named harm is contradicted by that harm and the harms that imply it (withdrawal for
+    "non-addictive", seizures for "non-toxic"); a comparison with a drug class also by the harms
     the class is known for; "no side effects" by any side effect (of the class, when named);
     "safe" and "no risks" by any harm (of the class, when named).
     """
@@ -287,7 +288,7 @@ def _targets(assurance: _Claim) -> tuple[frozenset[str], frozenset[str] | None]:
         targets = ({aspect} if named_harm else set()) | set(profile or ())
         return frozenset(targets) or aspect_names(family="harm"), None
     if named_harm:
-        return frozenset({aspect}), None
+        return frozenset({aspect}) | info.contradicted_by, None
     if aspect == "side effects":
         return side_effect_names(), profile or None
     # "Safe" is also contradicted by "not safe during pregnancy" (aspect safety).
@@ -324,7 +325,8 @@ def _risk_pairs(
 ) -> list[_Pair]:
     """Stated risks that contradict an assurance; see ``_targets``.
 
-    The partner is the risk in the same sentence; else one for an assurance about a named harm
+    A mild harm stated only for misuse or excess does not contradict a comparison. The partner
+    is the risk in the same sentence; else one for an assurance about a named harm
     or side effects before one for a general "safe"; a serious harm before a mild one; for an
     absolute assurance ("safe", "no risk of overdose", which speak of proper use) a risk stated
     for any use before one stated only for misuse or excess; then the nearest.
@@ -335,6 +337,7 @@ def _risk_pairs(
     pairs = []
     # "Impossible to overdose" is contradicted by any harm of too high a dose.
     too_much = "overdose" in targets
+    comparative = assurance.rule.get("assurance") == "comparative"
     for other_index, risk in risks:
         if risk.polarity == "lower":
             continue
@@ -345,11 +348,14 @@ def _risk_pairs(
         if profile and not (_sentence_harms(by_sentence[other_index]) & profile):
             continue
         info = aspect_named(risk.aspect)
+        serious = info is not None and info.serious
+        if comparative and not serious and sentences.conditional(other_index):
+            continue  # "safer than sleeping pills" survives mild harms of excess
         distance = abs(other_index - index)
         key = (
             int(distance > 0),
             int(assurance.aspect in (None, "safety")),
-            int(info is None or not info.serious),
+            int(not serious),
             int(absolute and sentences.conditional(other_index)),
             distance,
             other_index,

@@ -69,6 +69,8 @@ class Aspect:
     family: str  # harm | condition
     serious: bool
     side_effect: bool  # a symptom that contradicts "no side effects"
+    # Other harms that contradict a claim that this one is absent (withdrawal: "non-addictive").
+    contradicted_by: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ def _lexicon() -> _Lexicon:
             r.get("family"),
             bool(r.get("serious")),
             bool(r.get("side_effect")) or r.get("family") == "condition",
+            frozenset(r.get("contradicted_by", ())),
         )
         for i, r in enumerate(aspect_rules)
     }
@@ -267,14 +270,15 @@ def is_qualified(claim: Span, sent: Span, since: int | None = None) -> bool:
 
     Attributions ("users report", "is considered", "according to") count anywhere in the
     sentence, softeners ("may", "potential", "can help") only earlier in the claim's own clause.
-    With ``since`` (a character offset), only words after it count: the modal after an appeal
-    ("research suggests that it may ...").
+    With ``since`` (a character offset), only softeners after it count: the modal after an
+    appeal ("research suggests that it may ..."); an attribution still counts anywhere ("the
+    website, stating that research shows ...").
     """
     text = extensions.doc_text(claim.doc)[sent.start_char : sent.end_char]
     # The claim's own first word counts too: the modal of "may ease joint stiffness".
     end = claim[0].idx + len(claim[0]) - sent.start_char
     begin = 0 if since is None else max(0, since - sent.start_char)
-    if _modifier("qualifier", "sentence").search(text, begin):
+    if _modifier("qualifier", "sentence").search(text):
         return True
     clause = max(begin, _clause_start(text, end))
     return bool(_modifier("qualifier", "clause").search(text, clause, end))
