@@ -59,14 +59,10 @@ class RuleRegex:
     def __init__(self, rules: Iterable[Rule]):
         self.rules = tuple(rule for rule in rules if rule.patterns)
         self._patterns = [
-            [_case(pattern, rule) for pattern in rule.patterns] for rule in self.rules
+            [_NarrowablePattern(pattern, rule) for pattern in rule.patterns] for rule in self.rules
         ]
-        source = _alternation(self._patterns)
+        source = _alternation([[p.whole for p in patterns] for patterns in self._patterns])
         self.can_begin = _PrefixTest(source)
-        self._tests = [
-            [regex.compile(pattern, regex.IGNORECASE | regex.V0) for pattern in patterns]
-            for patterns in self._patterns
-        ]
         self._by_first_char: dict[str, re.Pattern[str]] = {}
 
     def finditer(self, text: str, starts: Iterable[int]) -> Iterator[RuleMatch]:
@@ -81,27 +77,104 @@ class RuleRegex:
                 yield RuleMatch(start, end_of_last, self.rules[int(match.lastgroup[1:])])
 
     def _regex_for(self, char: str) -> re.Pattern[str]:
-        """The alternation without the patterns that cannot match at a ``char``: ``re`` tries
-        every alternative in turn, and leaving out those that must fail gives the same match at
-        half the cost. Whether a pattern can begin with ``char`` is tested after a space, after
-        a letter and at the start, so word boundaries and negative lookbehinds pass as they can
-        in the text; the first alternative that matches is the same as in the whole alternation.
-        """
+        """The alternation without what cannot match at a ``char`` (see ``_NarrowablePattern``):
+        ``re`` tries every alternative in turn, and leaving out those that must fail gives the
+        same first match at a fraction of the cost."""
         found = self._by_first_char.get(char)
         if found is None:
-            kept = [
-                [
-                    pattern
-                    for pattern, test in zip(patterns, tests, strict=True)
-                    if any(
-                        test.match(before + char, pos=len(before), partial=True)
-                        for before in ("", " ", "x")
-                    )
-                ]
-                for patterns, tests in zip(self._patterns, self._tests, strict=True)
+            narrowed = [
+                [text for text in (p.at(char) for p in patterns) if text is not None]
+                for patterns in self._patterns
             ]
-            found = self._by_first_char[char] = re.compile(_alternation(kept), re.IGNORECASE)
+            found = self._by_first_char[char] = re.compile(_alternation(narrowed), re.IGNORECASE)
         return found
+
+
+class _NarrowablePattern:
+    """A rule pattern, narrowed to the alternatives that can match at a given first character.
+
+    A pattern "P(?:A|B|C)S" with that group at its top level and not repeated tries A, B and C
+    in turn on every path; one whose "P(?:B)S" cannot match at the character cannot be the
+    first match either and is left out (the pattern itself when none is left; a pattern
+    without such a group is one alternative). "Can match" is a partial match of the character
+    at the start, after a space and after a letter, so word boundaries and negative lookbehinds
+    pass as they can in the text.
+    """
+
+    def __init__(self, pattern: str, rule: Rule):
+        self.rule = rule
+        self.whole = _case(pattern, rule)
+        self._prefix, self._alternatives, self._suffix = _group_alternatives(pattern) or (
+            "",
+            [pattern],
+            "",
+        )
+        self._tests = [
+            regex.compile(self._narrowed([alternative]), regex.IGNORECASE | regex.V0)
+            for alternative in self._alternatives
+        ]
+
+    def at(self, char: str) -> str | None:
+        kept = [
+            alternative
+            for alternative, test in zip(self._alternatives, self._tests, strict=True)
+            if any(
+                test.match(before + char, pos=len(before), partial=True)
+                for before in ("", " ", "x")
+            )
+        ]
+        if len(kept) == len(self._alternatives):
+            return self.whole
+        return self._narrowed(kept) if kept else None
+
+    def _narrowed(self, alternatives: list[str]) -> str:
+        return _case(f"{self._prefix}(?:{'|'.join(alternatives)}){self._suffix}", self.rule)
+
+
+def _group_alternatives(pattern: str) -> tuple[str, list[str], str] | None:
+    """``(P, [A, B, C], S)`` for a pattern "P(?:A|B|C)S" where that group is the first
+    non-capturing, unrepeated group with alternatives at the top level; None if there is none or
+    the pattern has alternatives of its own (a "|" outside any group)."""
+    depth, index, in_class = 0, 0, False
+    found = None
+    bars: list[int] = []
+    group_start = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1 + pattern.startswith("^", index + 1)
+            index += pattern.startswith("]", index)  # "]" first in a class is literal
+            continue
+        elif char == "(":
+            if depth == 0:
+                group_start, bars = index, []
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            end = index + 1
+            if (
+                depth == 0
+                and found is None
+                and bars
+                and pattern.startswith("(?:", group_start)
+                and not pattern.startswith(("*", "+", "?", "{"), end)  # repeated
+            ):
+                cuts = [group_start + 2, *bars, index]
+                alternatives = [pattern[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
+                found = (pattern[:group_start], alternatives, pattern[end:])
+        elif char == "|":
+            if depth == 0:
+                return None
+            if depth == 1:
+                bars.append(index)
+        index += 1
+    return found
 
 
 def _case(pattern: str, rule: Rule) -> str:
