@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -65,16 +65,20 @@ class RuleRegex:
         self.can_begin = _PrefixTest(source)
         self._by_first_char: dict[str, re.Pattern[str]] = {}
 
-    def finditer(self, text: str, starts: Iterable[int]) -> Iterator[RuleMatch]:
+    def find(self, text: str, starts: Iterable[int]) -> list[RuleMatch]:
         """Non-overlapping matches in ``text``, left to right, tried at candidate ``starts``."""
+        found = []
         end_of_last = 0
+        cached_regex = self._by_first_char.get
         for start in starts:
             if start < end_of_last:
                 continue
-            match = self._regex_for(text[start]).match(text, start)
+            char = text[start]
+            match = (cached_regex(char) or self._regex_for(char)).match(text, start)
             if match and match.end() > start:
                 end_of_last = match.end()
-                yield RuleMatch(start, end_of_last, self.rules[int(match.lastgroup[1:])])
+                found.append(RuleMatch(start, end_of_last, self.rules[int(match.lastgroup[1:])]))
+        return found
 
     def _regex_for(self, char: str) -> re.Pattern[str]:
         """The alternation without what cannot match at a ``char`` (see ``_NarrowablePattern``):
@@ -198,8 +202,8 @@ class CueMatchers:
     can a match of any of them begin with this word form?
 
     Reading a lexeme flag costs about 20 ns per token and flag, so the tokens are read with
-    one flag, and only the few flagged tokens' word forms (``beginners``, cached) say which
-    matchers may begin there.
+    one flag, and only the few flagged tokens' word forms (cached) say which matchers may begin
+    there.
     """
 
     def __init__(self, vocab: Vocab, matchers: Iterable[RuleRegex]):
@@ -210,14 +214,20 @@ class CueMatchers:
     def _any_can_begin(self, word: str) -> bool:
         return any(matcher.can_begin(word) for matcher in self.matchers)
 
-    def beginners(self, word: str) -> tuple[int, ...]:
-        """Indices of the matchers whose matches can begin with ``word``."""
-        found = self._beginners.get(word)
-        if found is None:
-            found = self._beginners[word] = tuple(
-                index for index, matcher in enumerate(self.matchers) if matcher.can_begin(word)
-            )
-        return found
+    def starts(self, text: str, columns: np.ndarray) -> list[list[int]]:
+        """For each matcher, the offsets of the flagged tokens where it may begin a match."""
+        starts: list[list[int]] = [[] for _ in self.matchers]
+        cached_beginners = self._beginners.get
+        for start, length in columns[columns[:, 0] == 1, 2:].tolist():
+            word = text[start : start + length]
+            beginners = cached_beginners(word)
+            if beginners is None:
+                beginners = self._beginners[word] = tuple(
+                    index for index, matcher in enumerate(self.matchers) if matcher.can_begin(word)
+                )
+            for index in beginners:
+                starts[index].append(start)
+        return starts
 
 
 def token_columns(doc: Doc, matchers: CueMatchers) -> np.ndarray:
@@ -232,13 +242,11 @@ def find_cues(
     if columns is None:
         columns = token_columns(doc, matchers)
     text = extensions.doc_text(doc)
-    starts: list[list[int]] = [[] for _ in matchers.matchers]
-    for start, length in columns[columns[:, 0] == 1, 2:].tolist():
-        for index in matchers.beginners(text[start : start + length]):
-            starts[index].append(start)
     return [
-        list(matcher.finditer(text, matcher_starts))
-        for matcher, matcher_starts in zip(matchers.matchers, starts, strict=True)
+        matcher.find(text, matcher_starts)
+        for matcher, matcher_starts in zip(
+            matchers.matchers, matchers.starts(text, columns), strict=True
+        )
     ]
 
 
