@@ -161,3 +161,56 @@ def test_one_finding_per_sentence_sorted_by_position(nlp):
         return [(f.kind, f.sent_id, f.related_sent_id, f.rule_ids, f.message) for f in items]
 
     assert summary(findings(nlp, text)) == summary(found)  # deterministic
+
+
+def test_withdrawal_on_stopping_contradicts_a_habit_forming_denial(nlp):
+    text = (
+        "Our sleep gummies are not habit-forming. "
+        "Some regular users describe irritability and trouble sleeping when they stop."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert (finding.sent_id, finding.related_sent_id) == (1, 2)
+    assert finding.aspect == "withdrawal"
+    assert "RISK.ON_STOPPING" in finding.rule_ids
+
+
+def test_a_serious_harm_contradicts_non_toxic(nlp):
+    text = "The oil is non-toxic. Swallowing it can cause seizures in small children."
+    (finding,) = findings(nlp, text, "contradiction")
+    assert finding.aspect == "seizures"
+    assert "FINDING.CONTRADICTION.ABSENT_PRESENT" in finding.rule_ids
+
+
+def test_safe_alternative_to_a_drug_class_is_contradicted_by_any_harm(nlp):
+    text = (
+        "It is a safe alternative to antidepressants. "
+        "Regulators cite reports of seizures and death."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert finding.related_sent_id == 2
+    assert finding.severity == "high"
+
+
+def test_mild_harm_of_excess_does_not_contradict_a_comparison(nlp):
+    text = (
+        "Magnesium is a gentler alternative to sleeping pills. Very high doses can cause confusion."
+    )
+    assert findings(nlp, text, "contradiction") == []
+
+
+def test_null_trial_contradicts_the_nearest_benefit_claim_once(nlp):
+    text = (
+        "Ginkgo sharpens memory. Ginkgo prevents memory loss as you age. "
+        "A trial of 3,000 older adults found that ginkgo did not reduce the rate of dementia."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert (finding.sent_id, finding.related_sent_id) == (2, 3)
+    assert "FINDING.CONTRADICTION.EFFICACY_NULL" in finding.rule_ids
+    assert finding.message == (
+        "Claims it works for cognition (s2) but reports no effect on cognition (s3)"
+    )
+
+
+def test_reported_speech_is_not_the_writers_claim(nlp):
+    text = 'A spokesperson told us the capsules "melt belly fat without diet or exercise."'
+    assert findings(nlp, text, "unsupported") == []

@@ -87,6 +87,19 @@ def test_safer_than_opioids_sentence_holds_comparison_and_risk(nlp):
         ("The FDA has not approved kratom as a safe treatment.", "regulatory", "safety", "absent"),
         ("Scientific research has shown that it works.", "evidence_appeal", "evidence", "present"),
         ("Always consult a doctor before use.", "disclaimer", "disclaimer", "present"),
+        ("It balances serotonin and dopamine levels.", "mechanism", "brain chemistry", "present"),
+        ("Valerian will help you fall asleep in minutes.", "efficacy", "efficacy", "present"),
+        ("Withdrawal from phenibut can be severe.", "risk", "withdrawal", "higher"),
+        ("Citrinin is a toxin that can damage the kidneys.", "risk", "kidney damage", "present"),
+        ("Undiluted oil can burn the skin.", "risk", "irritation", "present"),
+        ("Daily users can become dependent within weeks.", "risk", "dependence", "present"),
+        ("It is a gentler, natural way to lower cholesterol.", "comparative", "safety", "lower"),
+        (
+            "The trial found that ginkgo did not reduce the rate of dementia.",
+            "efficacy",
+            "cognition",
+            "absent",
+        ),
     ],
 )
 def test_claim_type_aspect_and_polarity(nlp, text, label, aspect, polarity):
@@ -123,6 +136,11 @@ def test_label_disclaimer_is_not_a_disease_claim(nlp):
 def test_questions_carry_no_claims(nlp):
     assert claims(nlp, "Can you OD on kratom?") == []
     assert claims(nlp, "Does turmeric cure arthritis?") == []
+    assert claims(nlp, "**Is ginkgo safe for long-term use?**") == []
+
+
+def test_burning_the_skin_is_not_burning_fat(nlp):
+    assert "efficacy" not in {c.label_ for c in claims(nlp, "The oil can burn the skin.")}
 
 
 def test_precautions_are_advice_not_risk_claims(nlp):
@@ -168,6 +186,9 @@ def test_abbreviation_takes_the_aspect_of_its_long_form(nlp):
         ("depression", "mood"),
         ("adverse effects", "side effects"),
         ("insomnia", "sleep"),
+        ("argyria", "skin discoloration"),
+        ("hallucinations", "neurological effects"),
+        ("serotonin syndrome", "serotonin syndrome"),
     ],
 )
 def test_synonyms_map_to_one_aspect(word, aspect):

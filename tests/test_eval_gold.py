@@ -52,11 +52,19 @@ def test_seed_articles_reach_the_targets(seeds_dir):
         assert report.scores[kind].precision >= 0.8, report.format()
 
 
+# A little below what was measured on the 29 own articles (docs/findings.md: unsupported
+# R 0.96 / P 0.88, contradiction R 0.87 / P 0.84), so a rule change that loses findings fails.
+# The product targets (R >= 0.6, P >= 0.5 on unseen articles) are estimated from the blind
+# first runs recorded there, not from these rule-tuned figures.
+OWN_FLOORS = {"unsupported": (0.9, 0.8), "contradiction": (0.8, 0.75)}
+
+
 def test_own_articles_on_other_products_reach_the_floors():
     report = evaluate_gold(ARTICLES / "gold.jsonl", ARTICLES)
     for kind in KINDS:
-        assert report.scores[kind].recall >= 0.6, report.format()
-        assert report.scores[kind].precision >= 0.5, report.format()
+        recall, precision = OWN_FLOORS[kind]
+        assert report.scores[kind].recall >= recall, report.format()
+        assert report.scores[kind].precision >= precision, report.format()
 
 
 def test_own_gold_quotes_its_articles_exactly():

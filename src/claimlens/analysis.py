@@ -277,7 +277,7 @@ def _targets(assurance: _Claim) -> tuple[frozenset[str], frozenset[str] | None]:
     A named harm is contradicted by that harm and the harms that imply it (withdrawal for
     "non-addictive", seizures for "non-toxic"); a comparison with a drug class also by the harms
     the class is known for; "no side effects" by any side effect (of the class, when named);
-    "safe" and "no risks" by any harm (of the class, when named).
+    "no risks" by any harm (of the class, when named); "safe" by any harm.
     """
     aspect = assurance.aspect
     profile = comparator_profile(assurance.comparator)
@@ -291,8 +291,12 @@ def _targets(assurance: _Claim) -> tuple[frozenset[str], frozenset[str] | None]:
         return frozenset({aspect}) | info.contradicted_by, None
     if aspect == "side effects":
         return side_effect_names(), profile or None
-    # "Safe" is also contradicted by "not safe during pregnancy" (aspect safety).
-    return profile or aspect_names(family="harm") | {"safety"}, None
+    # "Safe" is also contradicted by "not safe during pregnancy" (aspect safety). "A safe
+    # alternative to antidepressants" is safe, full stop: only "no risks of X" is about X's harms.
+    every_harm = aspect_names(family="harm") | {"safety"}
+    if assurance.polarity == "present":
+        return every_harm, None
+    return profile or every_harm, None
 
 
 def _sentence_harms(claims: list[_Claim]) -> set[str]:
@@ -364,12 +368,38 @@ def _risk_pairs(
     return pairs
 
 
+_EFFICACY_NULL = "FINDING.CONTRADICTION.EFFICACY_NULL"
+
+
+def _claims_benefit(claim: _Claim) -> bool:
+    return claim.label == "efficacy" and claim.rule.get("strength") == "strong"
+
+
+def _nulls_by_claim_sentence(
+    ordered: list[tuple[int, list[_Claim]]],
+) -> dict[int, list[tuple[int, _Claim]]]:
+    """Each "did not reduce X" statement goes to the nearest other sentence claiming a benefit
+    for X (the earlier one on a tie), so one null result gives one finding, not one per claim."""
+    benefits = [(i, c.aspect) for i, claims in ordered for c in claims if _claims_benefit(c)]
+    by_claim: dict[int, list[tuple[int, _Claim]]] = {}
+    for j, claims in ordered:
+        for null in claims:
+            if null.label != "efficacy" or null.polarity != "absent":
+                continue
+            candidates = [i for i, aspect in benefits if aspect == null.aspect and i != j]
+            if candidates:
+                nearest = min(candidates, key=lambda i: (abs(i - j), i))
+                by_claim.setdefault(nearest, []).append((j, null))
+    return by_claim
+
+
 def _pairs_for(
     sentences: _Sentences,
     index: int,
     claims: list[_Claim],
     risks: list[tuple[int, _Claim]],
     denials: list[tuple[int, _Claim]],
+    nulls: list[tuple[int, _Claim]],
     by_sentence: dict[int, list[_Claim]],
 ) -> list[_Pair]:
     """Every candidate contradiction for the claims of one sentence."""
@@ -407,12 +437,21 @@ def _pairs_for(
                 for j, denial in denials
                 if mode == "use" or denial.aspect == "safety"
             ]
+        if _claims_benefit(claim):
+            # "prevents memory loss" against "the trial found it did not reduce dementia".
+            pairs += [
+                _Pair((1, 0, 0, 0, abs(j - index), j), _EFFICACY_NULL, claim, null, j)
+                for j, null in nulls
+                if null.aspect == claim.aspect
+            ]
     return pairs
 
 
 def _describe_assurance(claim: _Claim) -> str:
     aspect, comparator = claim.aspect, claim.comparator
     rule = claim.rule
+    if claim.label == "efficacy":
+        return f"Claims it works for {aspect}"
     if rule.get("assurance") == "use":
         return "Says it can be used safely and effectively"
     if claim.polarity == "lower" and claim.label == "risk":
@@ -436,6 +475,8 @@ def _describe_other(pair: _Pair) -> str:
         return "says it is not approved"
     if other.polarity == "higher":
         return f"calls {other.aspect} serious or common"
+    if other.label == "efficacy":
+        return f"reports no effect on {other.aspect}"
     return f"states a risk of {other.aspect}"
 
 
@@ -484,10 +525,13 @@ def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]])
         for c in claims
         if c.label == "regulatory" and c.polarity == "absent"
     ]
+    nulls = _nulls_by_claim_sentence(ordered)
     findings = []
     reported: set[frozenset[int]] = set()
     for index, claims in ordered:
-        pairs = _pairs_for(sentences, index, claims, risks, denials, by_sentence)
+        pairs = _pairs_for(
+            sentences, index, claims, risks, denials, nulls.get(index, []), by_sentence
+        )
         if not pairs:
             continue
         best = min(pairs, key=lambda p: p.key)

@@ -296,7 +296,7 @@ def is_conditional(sent: Span) -> bool:
 
 
 def _is_question(text: str) -> bool:
-    return text.rstrip(" \t\r\n\"'”’»)").endswith("?")
+    return text.rstrip(" \t\r\n\"'”’»)*_").endswith("?")  # also "**Is it safe?**"
 
 
 def _is_toc_entry(sentence: str, text: str) -> bool:
