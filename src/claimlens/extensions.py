@@ -46,6 +46,12 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def remember_text(doc: Doc, text: str) -> None:
+    """Hand ``doc_text`` the string the ``Doc`` was made from (the tokenizer keeps it exactly),
+    so no component ever pays for rebuilding it."""
+    doc.user_data[_TEXT_KEY] = text
+
+
 _TEXT_KEY = "claimlens.text"
 
 

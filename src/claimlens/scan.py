@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimlens.document import Document
-from claimlens.extensions import CLAIMS, EVIDENCE, HEDGES, doc_text
+from claimlens.extensions import CLAIMS, EVIDENCE, HEDGES, doc_text, remember_text
 from claimlens.schema import DOCUMENT_COLUMNS, FINDING_COLUMNS, FINDING_KINDS, SENTENCE_COLUMNS
 
 if TYPE_CHECKING:
@@ -175,6 +175,7 @@ def doc_to_result(doc: Doc, document: Document) -> DocResult:
 
 def _make_doc(nlp: Language, document: Document) -> Doc:
     doc = nlp.make_doc(document.text)
+    remember_text(doc, document.text)
     if document.blocks is not None:
         doc._.cl_blocks = [(b.start, b.end, b.kind, b.paragraph) for b in document.blocks]
     return doc

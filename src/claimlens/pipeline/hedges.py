@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from claimlens import extensions
-from claimlens.pipeline.segmenter import (
+from claimlens.pipeline.spans import (
     expanded_token_ranges,
     sentence_offsets_from,
     store_span_values,

@@ -24,7 +24,7 @@ from claimlens.pipeline.hedges import (
     sentence_index,
     sentences_and_cues,
 )
-from claimlens.pipeline.segmenter import span_value, store_span_values
+from claimlens.pipeline.spans import span_value, store_span_values
 from claimlens.rules import load_rules
 
 STRENGTHS = ("none", "correlational", "conditional_causal", "direct_causal")
