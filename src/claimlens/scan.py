@@ -93,12 +93,13 @@ def _document_row(document: Document, n_sentences: int, counts: Mapping[str, int
 
 def doc_to_result(doc: Doc, document: Document) -> DocResult:
     """Flatten a processed ``Doc`` into report rows."""
-    from claimlens.pipeline.segmenter import sentence_bounds
+    from claimlens.pipeline.segmenter import text_bounds
+    from claimlens.pipeline.spans import sentence_offsets, span_value
 
     text = doc_text(doc)
-    sents = list(doc.sents)
-    bounds = [sentence_bounds(s) for s in sents]
-    starts = [s.start_char for s in sents]
+    offsets = sentence_offsets(doc)
+    bounds = [text_bounds(text, start, end) for start, end in offsets]
+    starts = [start for start, _ in offsets]
 
     def sent_index(span_start: int) -> int:
         return bisect.bisect_right(starts, span_start) - 1
@@ -106,11 +107,11 @@ def doc_to_result(doc: Doc, document: Document) -> DocResult:
     # (sentence index, column) -> values; most sentences have none, so nothing is built for them
     cells: dict[tuple[int, str], list[str]] = defaultdict(list)
     for span in doc.spans.get(CLAIMS, []):
-        i = sent_index(span.start_char)
+        s, e = span.start_char, span.end_char
+        i = sent_index(s)
         cells[i, "claim_types"].append(span.label_)
-        ext = span._
-        cells[i, "aspects"].append(ext.aspect or "")
-        cells[i, "polarity"].append(ext.polarity or "")
+        cells[i, "aspects"].append(span_value(doc, "aspect", s, e) or "")
+        cells[i, "polarity"].append(span_value(doc, "polarity", s, e) or "")
     for span in doc.spans.get(HEDGES, []):
         if span.label_ in ("hedge", "booster"):
             cells[sent_index(span.start_char), f"{span.label_}_cues"].append(span.text)
@@ -118,18 +119,17 @@ def doc_to_result(doc: Doc, document: Document) -> DocResult:
         cells[sent_index(span.start_char), "evidence"].append(f"{span.label_}:{span.text}")
 
     sentence_rows = []
-    for i, (sent, (start, end)) in enumerate(zip(sents, bounds, strict=True)):
-        ext = sent._
+    for i, ((s, e), (start, end)) in enumerate(zip(offsets, bounds, strict=True)):
         row = {
             "doc_id": document.doc_id,
             "sent_id": i + 1,
             "start_char": start,
             "end_char": end,
-            "block": ext.block or "paragraph",
-            "paragraph": ext.paragraph or 0,
+            "block": span_value(doc, "block", s, e) or "paragraph",
+            "paragraph": span_value(doc, "paragraph", s, e) or 0,
             "text": text[start:end],
-            "claim_strength": ext.claim_strength or "",
-            "certainty": ext.certainty or "",
+            "claim_strength": span_value(doc, "claim_strength", s, e) or "",
+            "certainty": span_value(doc, "certainty", s, e) or "",
         }
         for column in _LIST_COLUMNS:
             values = cells.get((i, column))

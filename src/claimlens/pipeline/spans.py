@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 
@@ -73,3 +74,13 @@ def _require_plain(name: str) -> None:
     _, method, getter, setter = Span.get_extension(name)
     if method or getter or setter:
         raise ValueError(f"span extension {name!r} is not a plain attribute")
+
+
+def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:
+    """``(start_char, end_char)`` of every sentence, as ``doc.sents`` gives them."""
+    if len(doc) == 0:
+        return []
+    sent_start, token_offsets, token_lengths = (
+        doc.to_array([SENT_START, IDX, LENGTH]).astype(np.int64).T
+    )
+    return sentence_offsets_from(sent_start, token_offsets, token_lengths)
