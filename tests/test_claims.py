@@ -1,6 +1,8 @@
 """claimlens_claims: claim types, aspects, polarity and comparators on hand-written sentences
 and on the real seed articles (read in place from ../shared/seeds)."""
 
+import re
+
 import pytest
 
 from claimlens import extensions
@@ -212,3 +214,14 @@ def test_seed_tables_of_contents_and_headings_hold_no_claims(nlp, seeds_dir):
 )
 def test_negated_benefit_and_safety_claims_are_not_claims(nlp, text):
     assert claims(nlp, text) == []
+
+
+def test_topic_patterns_open_with_a_plain_word():
+    """Speed contract of rules/aspects.json: topic lookups are factored by first letter, which
+    needs every case-insensitive pattern to open with a letter (after an optional \\b)."""
+    for rule in load_rules("aspects").rules:
+        if rule.kind != "aspect":
+            continue
+        for pattern in rule.patterns:
+            if "(?-i:" not in pattern:
+                assert re.match(r"(?:\\b)?[a-z](?![?*+{])", pattern), (rule.id, pattern)
