@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from claimlens.schema import REPORT_TABLES, TABLES
+from claimlens.schema import NUMERIC_COLUMNS, REPORT_TABLES, TABLES
 
 FORMATS = ("csv", "jsonl", "parquet")
 RESUMABLE_FORMATS = ("csv", "jsonl")
@@ -40,6 +40,7 @@ class ResumeError(ValueError):
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = "".join(FORMULA_STARTS)
 
 
 def neutralise_formula(value: Any) -> Any:
@@ -67,7 +68,8 @@ class _TableWriter:
         self, path: Path, columns: Sequence[str], fmt: str, resume_at: int | None, safe_csv: bool
     ):
         self.final = path
-        self.safe_csv = safe_csv
+        # Only text columns can hold a formula: counts and offsets are non-negative numbers.
+        self._text_columns = [c for c in columns if c not in NUMERIC_COLUMNS] if safe_csv else []
         self.partial = path.with_name(f".{path.name}.partial")
         self.columns = list(columns)
         self.fmt = fmt
@@ -85,10 +87,9 @@ class _TableWriter:
         self._csv = csv.writer(self._file, lineterminator="\r\n")
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
-        if self.fmt == "csv" and self.safe_csv:
-            self._csv.writerows([neutralise_formula(row[c]) for c in self.columns] for row in rows)
-        elif self.fmt == "csv":
-            self._csv.writerows([row[c] for c in self.columns] for row in rows)
+        if self.fmt == "csv":
+            columns = self.columns
+            self._csv.writerows([safe[c] for c in columns] for safe in map(self._safe, rows))
         elif self.fmt == "jsonl":
             for row in rows:
                 self._file.write(json.dumps({c: row[c] for c in self.columns}, ensure_ascii=False))
@@ -97,6 +98,13 @@ class _TableWriter:
             self._buffer.extend(rows)
             if len(self._buffer) >= PARQUET_ROW_GROUP:
                 self._flush_parquet()
+
+    def _safe(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The row with formula-like text cells neutralised (a copy only when one is)."""
+        risky = [c for c in self._text_columns if (row[c] or " ")[0] in _FORMULA_FIRST]
+        if not risky:
+            return row
+        return {**row, **{c: neutralise_formula(row[c]) for c in risky}}
 
     def _flush_parquet(self) -> None:
         import pyarrow as pa

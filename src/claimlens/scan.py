@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 LIST_SEPARATOR = "|"
-CHUNK_CHARS = 1_000_000  # documents are sent to workers in chunks of about this many chars
-CHUNK_DOCS = 256
+CHUNK_CHARS = 250_000  # documents go to workers in chunks of about this many chars
+CHUNK_DOCS = 64
 
 
 @dataclass

@@ -25,3 +25,11 @@ TABLES = {
     "findings": FINDING_COLUMNS,
     "texts": TEXT_COLUMNS,
 }
+# Always non-negative integers (or empty): never a spreadsheet formula.
+NUMERIC_COLUMNS = frozenset(
+    {
+        "n_chars", "n_sentences", *(f"n_{kind}" for kind in FINDING_KINDS), "sent_id",
+        "start_char", "end_char", "paragraph", "related_sent_id", "related_start_char",
+        "related_end_char",
+    }
+)
