@@ -217,3 +217,22 @@ def test_triggers_miss_nothing_the_full_patterns_would_find(nlp, seeds_dir):
                         rule.id,
                         match.group(),
                     )
+
+
+def test_cues_over_the_same_words_keep_their_own_rule_ids():
+    """A booster and a vague-evidence cue on "clinically proven" each report their own rule."""
+    from claimlens.pipeline import build_pipeline
+
+    doc = build_pipeline()("This supplement is clinically proven to melt fat.")
+    boosters = [s for s in doc.spans["claimlens_cues"] if s.label_ == "booster"]
+    vague = [s for s in doc.spans["claimlens_evidence"] if s.label_ == "vague"]
+    assert boosters and vague
+    assert {(s.start_char, s.end_char) for s in boosters} & {
+        (s.start_char, s.end_char) for s in vague
+    }, "the test needs both cues over the same words"
+    booster_rules = {s._.rule_id for s in boosters}
+    vague_rules = {s._.rule_id for s in vague}
+    assert all(r.startswith("BOOSTER.") or r.startswith("HEDGE.") for r in booster_rules), (
+        booster_rules
+    )
+    assert all(r.startswith("VAGUE.") for r in vague_rules), vague_rules

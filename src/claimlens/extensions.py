@@ -28,7 +28,6 @@ _SPAN = {
     "claim_strength": None,  # none | correlational | conditional_causal | direct_causal
     "strength_rule": None,
     # cue / claim / evidence spans
-    "rule_id": None,
     "aspect": None,
     "polarity": None,  # present | absent | lower | higher
     "subject": None,
@@ -55,14 +54,30 @@ def remember_text(doc: Doc, text: str) -> None:
 _TEXT_KEY = "claimlens.text"
 
 
+def _get_rule_id(span: Span) -> str | None:
+    return span.id_ or None
+
+
+def _set_rule_id(span: Span, rule_id: str | None) -> None:
+    span.id_ = rule_id or ""
+
+
 def register() -> None:
-    """Idempotent: safe to call from every component factory."""
+    """Idempotent: safe to call from every component factory.
+
+    ``span._.rule_id`` lives in the span's own ``id`` (kept per span inside its span group),
+    not in ``doc.user_data`` by offsets like the other attributes: a hedge cue and an evidence
+    cue over the same words ("clinically proven") each keep their own rule. Set it before the
+    span is added to its group, or create the span with ``span_id=rule_id``.
+    """
     for name, default in _DOC.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     for name, default in _SPAN.items():
         if not Span.has_extension(name):
             Span.set_extension(name, default=default)
+    if not Span.has_extension("rule_id"):
+        Span.set_extension("rule_id", getter=_get_rule_id, setter=_set_rule_id)
 
 
 register()

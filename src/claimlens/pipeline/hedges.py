@@ -365,9 +365,9 @@ class HedgeTagger:
                 deciding[index].append(cue_text)
         offsets = sorted(kept, key=lambda offset: offset[0])
         doc.spans[extensions.HEDGES] = [
-            Span(doc, first, end, label=label) for first, end, label, _ in map(kept.get, offsets)
+            Span(doc, first, end, label=label, span_id=rule_id)
+            for first, end, label, rule_id in map(kept.get, offsets)
         ]
-        store_span_values(doc, "rule_id", offsets, [kept[offset][3] for offset in offsets])
         store_span_values(doc, "certainty", sentences, lowest)
         store_span_values(doc, "certainty_cues", sentences, deciding)
         return doc

@@ -24,7 +24,7 @@ from claimlens.pipeline.hedges import (
     sentence_index,
     sentences_and_cues,
 )
-from claimlens.pipeline.spans import span_value, store_span_values
+from claimlens.pipeline.spans import store_span_values
 from claimlens.rules import load_rules
 
 STRENGTHS = ("none", "correlational", "conditional_causal", "direct_causal")
@@ -123,7 +123,7 @@ class StrengthTagger:
                 continue
             start, end = cue.start_char, cue.end_char
             index = sentence_index(starts, start)
-            if index in sentences and span_value(doc, "rule_id", start, end) in self.verb_modifiers:
+            if index in sentences and cue.id_ in self.verb_modifiers:
                 ends.setdefault(index, []).append(end)
         return ends
 
