@@ -214,3 +214,10 @@ def test_null_trial_contradicts_the_nearest_benefit_claim_once(nlp):
 def test_reported_speech_is_not_the_writers_claim(nlp):
     text = 'A spokesperson told us the capsules "melt belly fat without diet or exercise."'
     assert findings(nlp, text, "unsupported") == []
+
+
+def test_dogs_becoming_drowsy_contradicts_no_side_effects(nlp):
+    text = "Some dogs may become drowsy. PawCalm has no side effects."
+    (finding,) = findings(nlp, text, "contradiction")
+    assert (finding.sent_id, finding.related_sent_id) == (2, 1)
+    assert finding.aspect == "sedation"

@@ -96,6 +96,11 @@ def test_safer_than_opioids_sentence_holds_comparison_and_risk(nlp):
         ("Undiluted oil can burn the skin.", "risk", "irritation", "present"),
         ("Daily users can become dependent within weeks.", "risk", "dependence", "present"),
         ("It is a gentler, natural way to lower cholesterol.", "comparative", "safety", "lower"),
+        ("In studies, CBD raised a liver enzyme.", "risk", "liver damage", "present"),
+        ("The pills may raise blood pressure.", "risk", "heart problems", "present"),
+        ("It has been used safely by thousands.", "safety", "safety", "present"),
+        ("Most users experience no side effects at all.", "safety", "side effects", "absent"),
+        ("Brushing with charcoal whitens teeth in one use.", "efficacy", "efficacy", "present"),
         (
             "The trial found that ginkgo did not reduce the rate of dementia.",
             "efficacy",
@@ -225,3 +230,8 @@ def test_topic_patterns_open_with_a_plain_word():
         for pattern in rule.patterns:
             if "(?-i:" not in pattern:
                 assert re.match(r"(?:\\b)?[a-z](?![?*+{])", pattern), (rule.id, pattern)
+
+
+def test_a_refuted_claim_is_not_a_claim(nlp):
+    text = "The clerk's claim that it has no side effects is simply wrong."
+    assert "safety" not in {c.label_ for c in claims(nlp, text)}

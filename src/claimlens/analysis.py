@@ -369,6 +369,7 @@ def _risk_pairs(
 
 
 _EFFICACY_NULL = "FINDING.CONTRADICTION.EFFICACY_NULL"
+_REGULATORY_USE = "FINDING.CONTRADICTION.REGULATORY_USE"
 
 
 def _claims_benefit(claim: _Claim) -> bool:
@@ -429,7 +430,7 @@ def _pairs_for(
             pairs += [
                 _Pair(
                     (int(j != index), 1, int(denial.aspect != "safety"), 0, abs(j - index), j),
-                    "FINDING.CONTRADICTION.REGULATORY_USE",
+                    _REGULATORY_USE,
                     claim,
                     denial,
                     j,

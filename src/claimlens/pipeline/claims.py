@@ -249,7 +249,7 @@ def claim_rule(rule_id: str) -> Rule:
 @cache
 def _modifier(kind: str, scope: str | None = None) -> re.Pattern[str]:
     """One regex for the modifier rules of a kind (qualifier, precaution, not_product,
-    condition, negation)."""
+    condition, negation, refutation)."""
     patterns = [
         p
         for r in _claim_rules().values()
@@ -445,6 +445,9 @@ class ClaimTagger:
                         in_sentence = mentions[first : bisect_left(mention_starts, end)]
                     found_here.extend(self._targets(rule, match, start, end, text, in_sentence))
             if found_here and _can_hold_claims(table.span(index), text):
+                if _modifier("refutation").search(text, start, end):
+                    # "The claim that it has no side effects is simply wrong."
+                    found_here = [f for f in found_here if f.rule.kind not in _NEGATABLE]
                 found.extend(found_here)
         return self._spans(doc, text, self._resolve(found, text, table.starts))
 
