@@ -28,6 +28,7 @@ browser:
 
 bench: $(STAMP) .venv-medspacy/.installed
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/batch.py
 
 # medspaCy (the peer in the benchmark) pins an older spaCy: it gets a venv of its own.
 .venv-medspacy/.installed:
