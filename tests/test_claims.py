@@ -102,6 +102,13 @@ def test_safer_than_opioids_sentence_holds_comparison_and_risk(nlp):
         ("Most users experience no side effects at all.", "safety", "side effects", "absent"),
         ("Brushing with charcoal whitens teeth in one use.", "efficacy", "efficacy", "present"),
         (
+            "Soothes stiff, achy joints in as little as 15 minutes.",
+            "efficacy",
+            "efficacy",
+            "present",
+        ),
+        ("You cannot take too much because it is just seaweed.", "safety", "overdose", "absent"),
+        (
             "The trial found that ginkgo did not reduce the rate of dementia.",
             "efficacy",
             "cognition",
@@ -235,3 +242,5 @@ def test_topic_patterns_open_with_a_plain_word():
 def test_a_refuted_claim_is_not_a_claim(nlp):
     text = "The clerk's claim that it has no side effects is simply wrong."
     assert "safety" not in {c.label_ for c in claims(nlp, text)}
+    text = "Intro.\nMyth 2: Melatonin cures insomnia in children.\nFact: It does not."
+    assert "efficacy" not in {c.label_ for c in claims(nlp, text)}
