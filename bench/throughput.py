@@ -295,6 +295,7 @@ class ScanRun:
     corpus: Corpus
     input_kind: str
     workers: int
+    sentences_only: bool = False  # --sentences-only: ingest, segmentation and writing
     ceiling: float = 0.0  # chars/s of bare tokenisation measured just before this scan
     load: float = 0.0  # 1-minute load average when the scan started
     seconds: float = 0.0
@@ -326,10 +327,16 @@ def _documents_written(out: Path) -> tuple[int, int]:
     return len(rows), sum(row.get("status") != "ok" for row in rows)
 
 
-def run_scan(corpus: Corpus, input_kind: str, workers: int, path: Path | None = None) -> ScanRun:
+def run_scan(
+    corpus: Corpus,
+    input_kind: str,
+    workers: int,
+    path: Path | None = None,
+    sentences_only: bool = False,
+) -> ScanRun:
     """One ``claimlens scan`` in a fresh child; peak RSS from ``wait4`` and a /proc sampler.
     ``path`` overrides the corpus input (the one-document startup probe)."""
-    run = ScanRun(corpus, input_kind, workers, load=os.getloadavg()[0])
+    run = ScanRun(corpus, input_kind, workers, sentences_only, load=os.getloadavg()[0])
     with tempfile.TemporaryDirectory(prefix="claimlens-bench-") as tmp:
         out, log = Path(tmp) / "out", Path(tmp) / "stderr.txt"
         source = path or corpus.path(input_kind)
@@ -345,6 +352,7 @@ def run_scan(corpus: Corpus, input_kind: str, workers: int, path: Path | None = 
             str(workers),
             "--format",
             "csv",
+            *(["--sentences-only"] if sentences_only else []),
         ]
         with log.open("wb") as stderr:
             start = time.perf_counter()
@@ -402,7 +410,9 @@ def report(
         "load | peak RSS MB (largest process) | peak RSS MB (all processes) | target |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    one_worker = {(r.corpus.size_mb, r.input_kind): r for r in runs if r.workers == 1}
+    one_worker = {
+        (r.corpus.size_mb, r.input_kind): r for r in runs if r.workers == 1 and not r.sentences_only
+    }
     for size, ceiling in ceilings.items():
         corpus = next((r.corpus for r in runs if r.corpus.size_mb == size), smallest)
         docs = corpus.docs if corpus else 0
@@ -412,11 +422,17 @@ def report(
         )
         for run in (r for r in runs if r.corpus.size_mb == size):
             config = f"scan {run.input_kind}, {run.workers} worker{'s' * (run.workers > 1)}"
+            config += ", --sentences-only" if run.sentences_only else ""
             if run.error:
                 lines.append(f"| {size} MB | {docs} | {config} | failed: {run.error} | | | | | | |")
                 continue
             ratio = run.chars_per_second / run.ceiling
-            if run.workers == 1:
+            if run.sentences_only:
+                target = (
+                    f"{_verdict(ratio >= TARGET_SEGMENTATION_ONLY)} >= "
+                    f"{TARGET_SEGMENTATION_ONLY:.0%} of ceiling (ingest + segmentation + writing)"
+                )
+            elif run.workers == 1:
                 target = (
                     f"{_verdict(ratio >= TARGET_ONE_WORKER)} >= "
                     f"{TARGET_ONE_WORKER:.0%} of ceiling (full pipeline)"
@@ -453,7 +469,7 @@ def report(
 
 
 def _memory_lines(runs: Sequence[ScanRun]) -> list[str]:
-    ok = [r for r in runs if not r.error]
+    ok = [r for r in runs if not r.error and not r.sentences_only]
     sizes = sorted({r.corpus.size_mb for r in ok})
     if len(sizes) < 2:
         return []
@@ -571,6 +587,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if run.error:
                     print(f"  scan failed: {run.error}", file=sys.stderr)
                 runs.append(run)
+            print(f"scan {corpus.size_mb} MB {kind} --sentences-only ...", file=sys.stderr)
+            segmentation = run_scan(corpus, kind, 1, sentences_only=True)
+            segmentation.ceiling = ceiling_now(corpus)
+            runs.append(segmentation)
     first_doc = next(corpora[0].folder.glob("*.txt"))
     startup = run_scan(corpora[0], "txt", 1, path=first_doc)
     costs = [] if args.no_components else component_costs(corpora[0])

@@ -203,3 +203,14 @@ def _documents_done(out: Path) -> bool:
         return partial.read_bytes().count(b"\n") >= 3  # header + 2 rows
     except OSError:
         return False
+
+
+def test_sentences_only_gives_the_same_sentences_without_analysis(raw_report, tmp_path):
+    proc = run_cli("scan", str(RAW), "-o", str(tmp_path), "--sentences-only", "--raw-csv", "-q")
+    assert proc.returncode == 0, proc.stderr
+    full = read_csv(raw_report / "sentences.csv")
+    fast = read_csv(tmp_path / "sentences.csv")
+    keys = ("doc_id", "sent_id", "start_char", "end_char", "block", "paragraph", "text")
+    assert [[r[k] for k in keys] for r in fast] == [[r[k] for k in keys] for r in full]
+    assert all(not r["claim_types"] and not r["certainty"] for r in fast)
+    assert read_csv(tmp_path / "findings.csv") == []

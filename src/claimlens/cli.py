@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from claimlens.pipeline import COMPONENTS, SEGMENTATION_ONLY
 from claimlens.report import FORMATS, ReportExistsError, ReportWriter, ResumeError
 from claimlens.rules import ruleset_version
 from claimlens.scan import ScanSummary, iter_results
@@ -112,6 +113,9 @@ def scan(
             "formulas (=, +, -, @): for machine consumers."
         ),
     ] = False,
+    sentences_only: Annotated[
+        bool, typer.Option(help="Segmentation only: sentences with offsets and blocks, no claims.")
+    ] = False,
     html: Annotated[
         bool, typer.Option("--html", help="Also write report.html for reviewers.")
     ] = False,
@@ -150,10 +154,12 @@ def scan(
         )
         return
     tables = (*REPORT_TABLES, "texts") if emit_text else REPORT_TABLES
+    components = SEGMENTATION_ONLY if sentences_only else COMPONENTS
     run_key = {
         "rules": ruleset_version(),
         "model": model or "blank:en",
         "ingest": json.dumps(ingest_options, sort_keys=True, default=list),
+        "components": ",".join(components),
     }
     try:
         writer = ReportWriter(
@@ -180,7 +186,8 @@ def scan(
         with writer, _progress(not quiet) as progress:
             total = _input_size(paths) if progress.live.is_started else None
             task = progress.add_task("scan", total=total, docs=0)
-            for result in iter_results(documents, model=model, workers=workers):
+            results = iter_results(documents, model=model, workers=workers, components=components)
+            for result in results:
                 summary.add(result)
                 row = result.document
                 if row["status"] == "error":

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from claimlens.document import Document
 from claimlens.extensions import CLAIMS, EVIDENCE, HEDGES, doc_text, remember_text
+from claimlens.pipeline import COMPONENTS
 from claimlens.schema import DOCUMENT_COLUMNS, FINDING_COLUMNS, FINDING_KINDS, SENTENCE_COLUMNS
 
 if TYPE_CHECKING:
@@ -226,12 +227,12 @@ def _chunks(documents: Iterable[Document]) -> Iterator[list[Document]]:
 _WORKER_NLP: Language | None = None
 
 
-def _init_worker(model: str | None) -> None:
+def _init_worker(model: str | None, components: tuple[str, ...]) -> None:
     global _WORKER_NLP
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the parent
     from claimlens.pipeline import build_pipeline
 
-    _WORKER_NLP = build_pipeline(model)
+    _WORKER_NLP = build_pipeline(model, components)
 
 
 def _work(documents: list[Document]) -> list[DocResult]:
@@ -240,19 +241,26 @@ def _work(documents: list[Document]) -> list[DocResult]:
 
 
 def iter_results(
-    documents: Iterable[Document], *, model: str | None = None, workers: int = 1
+    documents: Iterable[Document],
+    *,
+    model: str | None = None,
+    workers: int = 1,
+    components: tuple[str, ...] | None = None,
 ) -> Iterator[DocResult]:
     """Stream results in input order. At most ``2 * workers`` chunks are in flight, so memory
     stays flat however large the corpus."""
+    components = components or COMPONENTS
     if workers <= 1:
         from claimlens.pipeline import build_pipeline
 
-        nlp = build_pipeline(model)
+        nlp = build_pipeline(model, components)
         for chunk in _chunks(documents):
             yield from process_chunk(nlp, chunk)
         return
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+    with ctx.Pool(
+        workers, initializer=_init_worker, initargs=(model, components or COMPONENTS)
+    ) as pool:
         pending: deque = deque()
         for chunk in _chunks(documents):
             pending.append(pool.apply_async(_work, (chunk,)))

@@ -21,6 +21,8 @@ COMPONENTS = (
 )
 
 
+SEGMENTATION_ONLY = ("claimlens_segmenter",)
+
 # Where each factory is registered: imported on demand, so the pipeline also builds from a
 # source checkout without installed entry points.
 FACTORY_MODULES = {
