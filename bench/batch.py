@@ -124,14 +124,14 @@ def peers(corpus: Corpus) -> list[str]:
             check=True,
         ).stdout
     results = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    their_ceiling = results[0]["chars_per_second"]
+    their_ceiling = results[0]["chars_per_s"]
     for result in results[1:]:
-        rate = result["chars_per_second"]
+        rate = result["chars_per_s"]
         lines.append(
             f"| {result['config']} | medspaCy (spaCy {result['spacy']}) | {rate / 1e6:.3f} | "
             f"{rate / their_ceiling:.3f} |"
         )
-    fastest = results[-1]["chars_per_second"] / their_ceiling
+    fastest = results[-1]["chars_per_s"] / their_ceiling
     lines += [
         "",
         f"claimlens / medspaCy fastest (each as a share of its own ceiling): "
