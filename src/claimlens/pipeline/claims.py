@@ -249,7 +249,7 @@ def claim_rule(rule_id: str) -> Rule:
 @cache
 def _modifier(kind: str, scope: str | None = None) -> re.Pattern[str]:
     """One regex for the modifier rules of a kind (qualifier, precaution, not_product,
-    condition, negation, refutation)."""
+    condition, negation)."""
     patterns = [
         p
         for r in _claim_rules().values()
@@ -257,6 +257,15 @@ def _modifier(kind: str, scope: str | None = None) -> re.Pattern[str]:
         for p in r.patterns
     ]
     return re.compile("|".join(patterns), re.IGNORECASE)
+
+
+@cache
+def _refutation() -> re.Pattern[str]:
+    """The refutation rules for lower-cased text: without ``re.IGNORECASE`` the search skips
+    ahead to the literal words the patterns open with, which made it many times faster."""
+    return re.compile(
+        "|".join(p for r in _claim_rules().values() if r.kind == "refutation" for p in r.patterns)
+    )
 
 
 def _clause_start(text: str, end: int) -> int:
@@ -445,7 +454,7 @@ class ClaimTagger:
                         in_sentence = mentions[first : bisect_left(mention_starts, end)]
                     found_here.extend(self._targets(rule, match, start, end, text, in_sentence))
             if found_here and _can_hold_claims(table.span(index), text):
-                if _modifier("refutation").search(text, start, end):
+                if _refutation().search(lowered, start, end):
                     # "The claim that it has no side effects is simply wrong."
                     found_here = [f for f in found_here if f.rule.kind not in _NEGATABLE]
                 found.extend(found_here)
