@@ -189,6 +189,18 @@ def _lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def lowered_text(doc: Doc) -> str:
+    """``_lower`` of the document text, computed once per document (the modifier rules run on
+    it)."""
+    lowered = doc.user_data.get(_LOWERED_KEY)
+    if lowered is None:
+        lowered = doc.user_data[_LOWERED_KEY] = _lower(extensions.doc_text(doc))
+    return lowered
+
+
+_LOWERED_KEY = "claimlens.lowered"
+
+
 @cache
 def _aspect_of(mention: str) -> Aspect | None:
     """The aspect whose own patterns match a mention found by the flat regex."""
@@ -249,23 +261,15 @@ def claim_rule(rule_id: str) -> Rule:
 @cache
 def _modifier(kind: str, scope: str | None = None) -> re.Pattern[str]:
     """One regex for the modifier rules of a kind (qualifier, precaution, not_product,
-    condition, negation)."""
+    condition, negation, refutation), for lower-cased text: without ``re.IGNORECASE`` the
+    search skips ahead to the literal words the patterns hold."""
     patterns = [
         p
         for r in _claim_rules().values()
         if r.kind == kind and (scope is None or r.get("scope") == scope)
         for p in r.patterns
     ]
-    return re.compile("|".join(patterns), re.IGNORECASE)
-
-
-@cache
-def _refutation() -> re.Pattern[str]:
-    """The refutation rules for lower-cased text: without ``re.IGNORECASE`` the search skips
-    ahead to the literal words the patterns open with, which made it many times faster."""
-    return re.compile(
-        "|".join(p for r in _claim_rules().values() if r.kind == "refutation" for p in r.patterns)
-    )
+    return re.compile("|".join(patterns))
 
 
 def _clause_start(text: str, end: int) -> int:
@@ -284,24 +288,25 @@ def is_qualified(claim: Span, sent: Span, since: int | None = None) -> bool:
     website, stating that research shows ...").
     """
     text = extensions.doc_text(claim.doc)[sent.start_char : sent.end_char]
+    lowered = lowered_text(claim.doc)[sent.start_char : sent.end_char]
     # The claim's own first word counts too: the modal of "may ease joint stiffness".
     end = claim[0].idx + len(claim[0]) - sent.start_char
     begin = 0 if since is None else max(0, since - sent.start_char)
-    if _modifier("qualifier", "sentence").search(text):
+    if _modifier("qualifier", "sentence").search(lowered):
         return True
     clause = max(begin, _clause_start(text, end))
-    return bool(_modifier("qualifier", "clause").search(text, clause, end))
+    return bool(_modifier("qualifier", "clause").search(lowered, clause, end))
 
 
 def is_attribution(text: str) -> bool:
     """Whether ``text`` reports a claim as someone else's ("is believed", "users report")."""
-    return bool(_modifier("qualifier", "sentence").search(text))
+    return bool(_modifier("qualifier", "sentence").search(_lower(text)))
 
 
 def is_conditional(sent: Span) -> bool:
     """Whether the sentence states its risks only for misuse or excess (``CONDITION.*``)."""
-    text = extensions.doc_text(sent.doc)
-    return bool(_modifier("condition").search(text, sent.start_char, sent.end_char))
+    lowered = lowered_text(sent.doc)
+    return bool(_modifier("condition").search(lowered, sent.start_char, sent.end_char))
 
 
 def _is_question(text: str) -> bool:
@@ -434,7 +439,7 @@ class ClaimTagger:
         checked for being a question, heading or table of contents entry only when a rule
         matched in it."""
         text = extensions.doc_text(doc)
-        lowered = _lower(text)
+        lowered = lowered_text(doc)
         table = SentenceTable(doc)
         mentions: list[tuple[int, int, Aspect]] | None = None
         mention_starts: list[int] = []
@@ -454,11 +459,11 @@ class ClaimTagger:
                         in_sentence = mentions[first : bisect_left(mention_starts, end)]
                     found_here.extend(self._targets(rule, match, start, end, text, in_sentence))
             if found_here and _can_hold_claims(table.span(index), text):
-                if _refutation().search(lowered, start, end):
+                if _modifier("refutation").search(lowered, start, end):
                     # "The claim that it has no side effects is simply wrong."
                     found_here = [f for f in found_here if f.rule.kind not in _NEGATABLE]
                 found.extend(found_here)
-        return self._spans(doc, text, self._resolve(found, text, table.starts))
+        return self._spans(doc, text, self._resolve(found, lowered, table.starts))
 
     @classmethod
     def _mentions(cls, doc: Doc, text: str, lowered: str) -> list[tuple[int, int, Aspect]]:
@@ -545,8 +550,9 @@ class ClaimTagger:
         return None
 
     @staticmethod
-    def _resolve(found: list[_Found], text: str, starts: list[int]) -> list[_Found]:
-        """Drop matches that another reading explains better (see the rules' descriptions)."""
+    def _resolve(found: list[_Found], lowered: str, starts: list[int]) -> list[_Found]:
+        """Drop matches that another reading explains better (see the rules' descriptions);
+        ``lowered`` is the lower-cased document text."""
         disclaimers = [(f.start, f.end) for f in found if f.rule.kind == "disclaimer"]
         regulatory = [(f.start, f.end) for f in found if f.rule.kind == "regulatory"]
         assurances = [
@@ -568,11 +574,15 @@ class ClaimTagger:
                 continue
             if kind == "risk" and any(_overlaps(span, a) for a in assurances):
                 continue
-            if kind == "risk" and precaution.search(text, max(sent_start, f.start - 60), f.start):
+            if kind == "risk" and precaution.search(
+                lowered, max(sent_start, f.start - 60), f.start
+            ):
                 continue
-            if kind == "risk" and not_product.search(text, sent_start, f.start):
+            if kind == "risk" and not_product.search(lowered, sent_start, f.start):
                 continue
-            if kind in _NEGATABLE and negation.search(text, max(sent_start, f.start - 25), f.start):
+            if kind in _NEGATABLE and negation.search(
+                lowered, max(sent_start, f.start - 25), f.start
+            ):
                 continue
             kept.append(f)
         return kept
