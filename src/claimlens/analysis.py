@@ -37,6 +37,7 @@ from claimlens.pipeline.claims import (
     is_qualified,
     side_effect_names,
 )
+from claimlens.pipeline.spans import span_value
 from claimlens.rules import Rule
 
 KINDS = ("unsupported", "contradiction")
@@ -54,20 +55,22 @@ class _Claim:
         self.label = span.label_
         self.start_char = span.start_char
         self.end_char = span.end_char
-        self._values = span._
-        self.rule: Rule = claim_rule(self._values.rule_id)
+        self.rule: Rule = claim_rule(span._.rule_id)
+
+    def _value(self, name: str) -> object:
+        return span_value(self.span.doc, name, self.start_char, self.end_char)
 
     @cached_property
     def aspect(self) -> str | None:
-        return self._values.aspect
+        return self._value("aspect")
 
     @cached_property
     def polarity(self) -> str:
-        return self._values.polarity
+        return self._value("polarity")
 
     @cached_property
     def comparator(self) -> str | None:
-        return self._values.comparator
+        return self._value("comparator")
 
     @property
     def text(self) -> str:

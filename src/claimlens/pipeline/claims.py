@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from claimlens import extensions
+from claimlens.pipeline.spans import sentence_offsets_from
 from claimlens.rules import Rule, load_rules
 
 CLAIM_TYPES = (
@@ -340,18 +341,18 @@ class SentenceTable:
         self.doc = doc
         columns = doc.to_array([SENT_START, IDX, LENGTH, LOWER])
         self.lower = columns[:, 3]
-        self.idx = columns[:, 1]
         is_start = columns[:, 0] == 1
         if len(doc):
             is_start[0] = True  # without sentence annotation: one sentence
         token_starts = np.flatnonzero(is_start)
-        token_ends = np.append(token_starts[1:], len(doc))
-        last = np.maximum(token_ends - 1, 0)
         self.sentence_of_token = np.cumsum(is_start) - 1
         self.token_starts: list[int] = token_starts.tolist()
-        self.token_ends: list[int] = token_ends.tolist()
-        self.starts: list[int] = self.idx[token_starts].tolist()
-        self.ends: list[int] = (self.idx[last] + columns[last, 2]).tolist()
+        self.token_ends: list[int] = [*self.token_starts[1:], len(doc)]
+        offsets = (
+            sentence_offsets_from(columns[:, 0], columns[:, 1], columns[:, 2]) if len(doc) else []
+        )
+        self.starts: list[int] = [start for start, _ in offsets]
+        self.ends: list[int] = [end for _, end in offsets]
         self._spans: dict[int, Span] = {}
 
     def __len__(self) -> int:
