@@ -109,6 +109,10 @@ class _Sentences:
     def sent(self, index: int) -> Span:
         return self.table.span(index)
 
+    def value(self, index: int, name: str) -> object:
+        """A sentence attribute (``_.certainty``...), read without building the span."""
+        return span_value(self.table.doc, name, self.starts[index], self.table.ends[index])
+
     def text_of(self, index: int) -> str:
         return self.text[self.starts[index] : self.table.ends[index]]
 
@@ -123,18 +127,18 @@ class _Sentences:
 
     def certainty(self, index: int) -> str:
         if index not in self._certainty:
-            self._certainty[index] = self.sent(index)._.certainty or "certain"
+            self._certainty[index] = self.value(index, "certainty") or "certain"
         return self._certainty[index]
 
     def paragraph_range(self, index: int) -> tuple[int, int]:
         """Character range of the sentence's paragraph (the sentence alone when unknown)."""
-        paragraph = self.sent(index)._.paragraph
+        paragraph = self.value(index, "paragraph")
         if paragraph is None:
             return self.starts[index], self.table.ends[index]
         first = last = index
-        while first > 0 and self.sent(first - 1)._.paragraph == paragraph:
+        while first > 0 and self.value(first - 1, "paragraph") == paragraph:
             first -= 1
-        while last + 1 < len(self.table) and self.sent(last + 1)._.paragraph == paragraph:
+        while last + 1 < len(self.table) and self.value(last + 1, "paragraph") == paragraph:
             last += 1
         return self.starts[first], self.table.ends[last]
 
@@ -246,7 +250,7 @@ def _unsupported_finding(
     severity = claim.rule.get("severity", "medium")
     if certainty == "possible":
         severity = _shift(severity, -1)
-    elif certainty == "certain" and sent._.claim_strength == "direct_causal":
+    elif certainty == "certain" and sentences.value(index, "claim_strength") == "direct_causal":
         severity = _shift(severity, +1)
     what = f"{claim.label.replace('_', ' ')} claim"
     if appeal is None:
