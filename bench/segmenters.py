@@ -27,6 +27,7 @@ from pathlib import Path
 import pysbd
 import spacy
 
+from claimlens.evaluate import f1, share
 from claimlens.pipeline.segmenter import text_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,16 +97,15 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.true_positives / self.predicted if self.predicted else 1.0
+        return share(self.true_positives, self.predicted, 1.0)
 
     @property
     def recall(self) -> float:
-        return self.true_positives / self.expected if self.expected else 1.0
+        return share(self.true_positives, self.expected, 1.0)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.precision, self.recall)
 
 
 def score(segment: Segmenter, examples: list[Example]) -> Score:

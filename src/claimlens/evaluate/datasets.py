@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimlens import extensions
+from claimlens.evaluate import f1, share
 from claimlens.pipeline import build_pipeline
 from claimlens.pipeline.hedges import GRADE_RANK, sentence_spans
 from claimlens.pipeline.strength import STRENGTHS
@@ -53,16 +54,15 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else 0.0
+        return share(self.correct, self.predicted, 0.0)
 
     @property
     def recall(self) -> float:
-        return self.correct / self.gold if self.gold else 0.0
+        return share(self.correct, self.gold, 0.0)
 
     @property
     def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
+        return f1(self.precision, self.recall)
 
     def as_dict(self) -> dict[str, float]:
         return {

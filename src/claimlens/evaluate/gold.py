@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from claimlens.analysis import KINDS
+from claimlens.evaluate import f1, share
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,15 @@ class KindScore:
 
     @property
     def recall(self) -> float:
-        return self.matched_gold / self.gold if self.gold else 1.0
+        return share(self.matched_gold, self.gold, 1.0)
 
     @property
     def precision(self) -> float:
-        return self.matched_findings / self.findings if self.findings else 0.0
+        return share(self.matched_findings, self.findings, 0.0)
 
     @property
     def f1(self) -> float:
-        total = self.recall + self.precision
-        return 2 * self.recall * self.precision / total if total else 0.0
+        return f1(self.precision, self.recall)
 
 
 @dataclass
