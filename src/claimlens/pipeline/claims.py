@@ -591,13 +591,9 @@ class ClaimTagger:
     @staticmethod
     def _spans(doc: Doc, text: str, found: list[_Found]) -> list[Span]:
         subject = _document_subject(text) if found else None
-        # Extension values live per (start, end): never share offsets with a cue or evidence
-        # span, or with another claim.
-        taken = {
-            (cue.start_char, cue.end_char)
-            for group in (extensions.HEDGES, extensions.EVIDENCE)
-            for cue in doc.spans.get(group, ())
-        }
+        # Claim attributes live per (start, end): two claims never share offsets. (Cue and
+        # evidence spans carry no claim attributes, and each span keeps its own rule_id.)
+        taken: set[tuple[int, int]] = set()
         spans, offsets, kept = [], [], []
         for f in sorted(found, key=lambda f: (f.start, f.end)):
             span = doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand")
