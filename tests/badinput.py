@@ -79,8 +79,9 @@ def _png_bytes() -> bytes:
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 def _write_huge(path: Path) -> None:
@@ -89,7 +90,7 @@ def _write_huge(path: Path) -> None:
     with path.open("wb") as handle:
         remaining = HUGE_FILE_BYTES
         while remaining:
-            piece = block[:min(remaining, len(block))]
+            piece = block[: min(remaining, len(block))]
             handle.write(piece)
             remaining -= len(piece)
 

@@ -19,8 +19,13 @@ def test_every_pattern_matches_its_own_example():
 
 
 def _rule(**overrides):
-    raw = {"id": "HEDGE.MODAL", "kind": "hedge", "description": "modal verbs",
-           "example": "It may help.", "patterns": [r"\bmay\b"]}
+    raw = {
+        "id": "HEDGE.MODAL",
+        "kind": "hedge",
+        "description": "modal verbs",
+        "example": "It may help.",
+        "patterns": [r"\bmay\b"],
+    }
     raw.update(overrides)
     return raw
 
