@@ -38,6 +38,7 @@ bench: $(STAMP) .venv-medspacy/.installed
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 clean:
 	rm -rf $(VENV) .venv-medspacy data/out/*.csv data/out/*.jsonl data/out/*.parquet
