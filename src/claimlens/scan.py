@@ -141,9 +141,8 @@ def doc_to_result(doc: Doc, document: Document) -> DocResult:
     counts: dict[str, int] = {}
     for n, finding in enumerate(doc._.findings or [], start=1):
         counts[finding.kind] = counts.get(finding.kind, 0) + 1
-        i = sent_index(finding.sent.start_char)
-        related = finding.related_sent
-        j = sent_index(related.start_char) if related is not None else None
+        i = finding.sent_id - 1
+        j = finding.related_sent_id - 1 if finding.related_sent_id else None
         finding_rows.append(
             {
                 "finding_id": f"{document.doc_id}:f{n}",
