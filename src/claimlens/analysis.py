@@ -158,7 +158,9 @@ def _rule_ids(*ids: str) -> tuple[str, ...]:
 def _appeals(doc: Doc, claims: list[_Claim]) -> list[_Appeal]:
     """Appeals to evidence in the document: (cue, basis) with basis vague or anecdote."""
     found: list[_Appeal] = [
-        (c, c.rule.get("basis", "vague")) for c in claims if c.label == "evidence_appeal"
+        (c, c.rule.get("basis", "vague"))
+        for c in claims
+        if c.label == "evidence_appeal" and c.polarity != "absent"  # "no studies" backs nothing
     ]
     found += [(e, "vague") for e in doc.spans.get(extensions.EVIDENCE, ()) if e.label_ == "vague"]
     return found
@@ -301,6 +303,10 @@ def _targets(assurance: _Claim) -> tuple[frozenset[str], frozenset[str] | None]:
     # "Safe" is also contradicted by "not safe during pregnancy" (aspect safety). "A safe
     # alternative to antidepressants" is safe, full stop: only "no risks of X" is about X's harms.
     every_harm = aspect_names(family="harm") | {"safety"}
+    if not assurance.rule.get("universal"):
+        # "Safe" speaks of ordinary users: a warning for pregnancy or allergies does not deny
+        # it, while "safe for the whole family" meets "do not give it to children".
+        every_harm -= {"contraindication"}
     if assurance.polarity == "present":
         return every_harm, None
     return profile or every_harm, None
@@ -344,6 +350,7 @@ def _risk_pairs(
     """
     targets, profile = _targets(assurance)
     absolute = assurance.rule.get("assurance") == "absolute"
+    universal = bool(assurance.rule.get("universal"))  # "safe for the whole family"
     rule_id = _risk_rule(assurance)
     pairs = []
     # "Impossible to overdose" is contradicted by any harm of too high a dose.
@@ -360,13 +367,16 @@ def _risk_pairs(
             continue
         info = aspect_named(risk.aspect)
         serious = info is not None and info.serious
+        indirect = info is not None and info.indirect
         if comparative and not serious and sentences.conditional(other_index):
             continue  # "safer than sleeping pills" survives mild harms of excess
         distance = abs(other_index - index)
+        warned_off = universal and risk.aspect == "contraindication"
         key = (
             int(distance > 0),
             int(assurance.aspect in (None, "safety")),
-            int(not serious),
+            int(not (serious or warned_off)),
+            int(indirect and not warned_off),
             int(absolute and sentences.conditional(other_index)),
             distance,
             other_index,
@@ -377,6 +387,17 @@ def _risk_pairs(
 
 _EFFICACY_NULL = "FINDING.CONTRADICTION.EFFICACY_NULL"
 _REGULATORY_USE = "FINDING.CONTRADICTION.REGULATORY_USE"
+_PROOF_LACK = "FINDING.CONTRADICTION.PROOF_LACK"
+
+
+@dataclass(frozen=True)
+class _Partners:
+    """The document's statements an assurance can be contradicted by, as (sentence, claim)."""
+
+    risks: list[tuple[int, _Claim]]
+    denials: list[tuple[int, _Claim]]  # a regulator's refusal
+    lacks: list[tuple[int, _Claim]]  # "there are no rigorous studies"
+    nulls: dict[int, list[tuple[int, _Claim]]]  # null results, by the claim sentence they answer
 
 
 def _claims_benefit(claim: _Claim) -> bool:
@@ -405,13 +426,12 @@ def _pairs_for(
     sentences: _Sentences,
     index: int,
     claims: list[_Claim],
-    risks: list[tuple[int, _Claim]],
-    denials: list[tuple[int, _Claim]],
-    nulls: list[tuple[int, _Claim]],
+    partners: _Partners,
     by_sentence: dict[int, list[_Claim]],
 ) -> list[_Pair]:
     """Every candidate contradiction for the claims of one sentence."""
     pairs: list[_Pair] = []
+    risks = partners.risks
     for claim in claims:
         mode = claim.rule.get("assurance")
         if claim.label == "risk" and claim.polarity == "lower":
@@ -420,7 +440,7 @@ def _pairs_for(
             same = covered if claim.aspect == "side effects" else {claim.aspect}
             pairs += [
                 _Pair(
-                    (int(j != index), 0, 0, 0, abs(j - index), j),
+                    (int(j != index), 0, 0, 0, 0, abs(j - index), j),
                     "FINDING.CONTRADICTION.LOW_HIGH",
                     claim,
                     risk,
@@ -436,21 +456,28 @@ def _pairs_for(
             # product is safe meets only a refusal to call it safe.
             pairs += [
                 _Pair(
-                    (int(j != index), 1, int(denial.aspect != "safety"), 0, abs(j - index), j),
+                    (int(j != index), 1, int(denial.aspect != "safety"), 0, 0, abs(j - index), j),
                     _REGULATORY_USE,
                     claim,
                     denial,
                     j,
                 )
-                for j, denial in denials
+                for j, denial in partners.denials
                 if mode == "use" or denial.aspect == "safety"
             ]
         if _claims_benefit(claim):
             # "prevents memory loss" against "the trial found it did not reduce dementia".
             pairs += [
-                _Pair((1, 0, 0, 0, abs(j - index), j), _EFFICACY_NULL, claim, null, j)
-                for j, null in nulls
+                _Pair((1, 0, 0, 0, 0, abs(j - index), j), _EFFICACY_NULL, claim, null, j)
+                for j, null in partners.nulls.get(index, ())
                 if null.aspect == claim.aspect
+            ]
+        if claim.rule.get("proof") and sentences.certainty(index) in ("certain", "probable"):
+            # "clinically proven" against "there are no rigorous clinical studies".
+            pairs += [
+                _Pair((1, 0, 0, 0, 0, abs(j - index), j), _PROOF_LACK, claim, lack, j)
+                for j, lack in partners.lacks
+                if j != index
             ]
     return pairs
 
@@ -458,6 +485,8 @@ def _pairs_for(
 def _describe_assurance(claim: _Claim) -> str:
     aspect, comparator = claim.aspect, claim.comparator
     rule = claim.rule
+    if rule.get("proof"):
+        return "Claims research has proven it"
     if claim.label == "efficacy":
         return f"Claims it works for {aspect}"
     if rule.get("assurance") == "use":
@@ -485,6 +514,10 @@ def _describe_other(pair: _Pair) -> str:
         return f"calls {other.aspect} serious or common"
     if other.label == "efficacy":
         return f"reports no effect on {other.aspect}"
+    if other.label == "evidence_appeal":
+        return "admits that good evidence is missing"
+    if other.aspect == "contraindication":
+        return "says some people must not take it"
     return f"states a risk of {other.aspect}"
 
 
@@ -494,6 +527,8 @@ def _contradiction(sentences: _Sentences, index: int, pair: _Pair) -> Finding:
     other = pair.other
     if other.label == "regulatory":
         aspect, severity = "regulatory", "medium"
+    elif other.label == "evidence_appeal":
+        aspect, severity = "evidence", "medium"
     else:
         aspect = other.aspect
         info = aspect_named(aspect)
@@ -526,20 +561,17 @@ def _contradiction(sentences: _Sentences, index: int, pair: _Pair) -> Finding:
 
 def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]]) -> list[Finding]:
     ordered = sorted(by_sentence.items())
-    risks = [(i, c) for i, claims in ordered for c in claims if c.label == "risk"]
-    denials = [
-        (i, c)
-        for i, claims in ordered
-        for c in claims
-        if c.label == "regulatory" and c.polarity == "absent"
-    ]
-    nulls = _nulls_by_claim_sentence(ordered)
+    every = [(i, c) for i, claims in ordered for c in claims]
+    partners = _Partners(
+        risks=[(i, c) for i, c in every if c.label == "risk"],
+        denials=[(i, c) for i, c in every if c.label == "regulatory" and c.polarity == "absent"],
+        lacks=[(i, c) for i, c in every if c.label == "evidence_appeal" and c.polarity == "absent"],
+        nulls=_nulls_by_claim_sentence(ordered),
+    )
     findings = []
     reported: set[frozenset[int]] = set()
     for index, claims in ordered:
-        pairs = _pairs_for(
-            sentences, index, claims, risks, denials, nulls.get(index, []), by_sentence
-        )
+        pairs = _pairs_for(sentences, index, claims, partners, by_sentence)
         if not pairs:
             continue
         best = min(pairs, key=lambda p: p.key)

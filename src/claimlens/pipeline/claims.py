@@ -70,6 +70,9 @@ class Aspect:
     family: str  # harm | condition
     serious: bool
     side_effect: bool  # a symptom that contradicts "no side effects"
+    # A harm only in combination or for some people (interactions, contraindications): a
+    # weaker answer to "safe" than a harm of the product itself.
+    indirect: bool
     # Other harms that contradict a claim that this one is absent (withdrawal: "non-addictive").
     contradicted_by: frozenset[str]
 
@@ -154,6 +157,7 @@ def _lexicon() -> _Lexicon:
             r.get("family"),
             bool(r.get("serious")),
             bool(r.get("side_effect")) or r.get("family") == "condition",
+            bool(r.get("indirect")),
             frozenset(r.get("contradicted_by", ())),
         )
         for i, r in enumerate(aspect_rules)
