@@ -17,6 +17,7 @@ nearest). docs/findings.md has the details.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,6 +35,7 @@ from claimlens.pipeline.claims import (
     find_aspects,
     is_attribution,
     is_conditional,
+    is_hedged_after,
     is_qualified,
     side_effect_names,
 )
@@ -167,8 +169,18 @@ def _appeals(doc: Doc, claims: list[_Claim]) -> list[_Appeal]:
 
 
 def _may_be_unsupported(claim: _Claim) -> bool:
-    """Only strong claims of the strong types, and appeals to evidence, can be unsupported."""
+    """Only strong claims of the strong types, and claims of proof ("studies have shown that
+    ..."), can be unsupported."""
+    if _claims_proof(claim):
+        return True
     return claim.label in STRONG_TYPES and claim.rule.get("strength") in ("strong", "appeal")
+
+
+def _claims_proof(claim: _Claim) -> bool:
+    """A claim of proof that introduces what it proves: "clinical studies prove that ...". It
+    is unsupported even when claimlens knows no claim words in the rest of the sentence."""
+    text = extensions.doc_text(claim.span.doc)
+    return bool(claim.rule.get("proof")) and text[claim.end_char : claim.end_char + 6] == " that "
 
 
 def _unsupported_reason(
@@ -177,6 +189,10 @@ def _unsupported_reason(
     """The finding rule a claim that ``_may_be_unsupported`` fires, with the appeal it leans
     on, or None."""
     strength = claim.rule.get("strength")
+    if _claims_proof(claim):
+        if is_hedged_after(sent, claim.end_char):
+            return None
+        return "FINDING.UNSUPPORTED.VAGUE_APPEAL", claim
     if appeals:
         anecdote = next((a for a, basis in appeals if basis == "anecdote"), None)
         if anecdote is not None:
@@ -223,7 +239,10 @@ def _unsupported(
     every_appeal = _appeals(doc, [c for claims in by_sentence.values() for c in claims])
     findings = []
     for index, claims in sorted(by_sentence.items()):
-        candidates = [claim for claim in claims if _may_be_unsupported(claim)]
+        # A sentence reports its first firing claim; the claim of proof only when no other fires.
+        candidates = sorted(
+            (claim for claim in claims if _may_be_unsupported(claim)), key=_claims_proof
+        )
         if not candidates or index in skip or sentences.certainty(index) == "doubtful":
             continue
         sent = sentences.sent(index)
@@ -255,7 +274,9 @@ def _unsupported_finding(
     elif certainty == "certain" and sentences.value(index, "claim_strength") == "direct_causal":
         severity = _shift(severity, +1)
     what = f"{claim.label.replace('_', ' ')} claim"
-    if appeal is None:
+    if appeal is claim:
+        what, why = "claim of proof", "that names no study"
+    elif appeal is None:
         why = "with no specific evidence"
     elif rule_id.endswith("ANECDOTE"):
         why = f"resting on anecdotes (“{appeal.text}”)"
@@ -316,6 +337,40 @@ def _sentence_harms(claims: list[_Claim]) -> set[str]:
     return {c.aspect for c in claims if c.label == "risk" and c.polarity != "lower"}
 
 
+def _stressed_harms(claims: list[_Claim]) -> set[str]:
+    """Harms the sentence calls serious, severe or common."""
+    return {c.aspect for c in claims if c.label == "risk" and c.polarity == "higher"}
+
+
+# An assurance for any amount ("100% safe at any serving size", "you cannot take too much").
+_ANY_AMOUNT = re.compile(
+    r"\b(?:at|in) any (?:dose|dosage|amount|serving|strength)|\bas much as you (?:like|want)",
+    re.IGNORECASE,
+)
+
+
+def _rank(
+    index: int,
+    other_index: int,
+    *,
+    generic: bool = False,
+    oblique: bool = False,
+    mild: bool = False,
+    indirect: bool = False,
+    for_misuse: bool = False,
+    plain: bool = False,
+) -> tuple[int, ...]:
+    """How telling a partner is, smaller first: the same sentence; a partner for a claim about
+    a named harm before one for a general "safe"; the very topic denied ("safety is unknown"
+    for "safe") before another; a serious harm (or, for "safe for everyone", a warning that some
+    people must not take it); a harm of the product itself before an interaction; a harm of
+    ordinary use before one of excess; a harm the writer stresses ("serious", "dangerous");
+    then the nearest, the earlier."""
+    distance = abs(other_index - index)
+    flags = (generic, oblique, mild, indirect, for_misuse, plain)
+    return (int(distance > 0), *map(int, flags), distance, other_index)
+
+
 @dataclass(frozen=True)
 class _Pair:
     key: tuple[int, ...]
@@ -351,6 +406,7 @@ def _risk_pairs(
     targets, profile = _targets(assurance)
     absolute = assurance.rule.get("assurance") == "absolute"
     universal = bool(assurance.rule.get("universal"))  # "safe for the whole family"
+    any_amount = bool(_ANY_AMOUNT.search(sentences.text_of(index)))
     rule_id = _risk_rule(assurance)
     pairs = []
     # "Impossible to overdose" is contradicted by any harm of too high a dose.
@@ -370,16 +426,21 @@ def _risk_pairs(
         indirect = info is not None and info.indirect
         if comparative and not serious and sentences.conditional(other_index):
             continue  # "safer than sleeping pills" survives mild harms of excess
-        distance = abs(other_index - index)
+        misuse_only = sentences.conditional(other_index)
+        # "Safe for everyone" meets "do not give it to children" as squarely as a serious harm.
         warned_off = universal and risk.aspect == "contraindication"
-        key = (
-            int(distance > 0),
-            int(assurance.aspect in (None, "safety")),
-            int(not (serious or warned_off)),
-            int(indirect and not warned_off),
-            int(absolute and sentences.conditional(other_index)),
-            distance,
+        key = _rank(
+            index,
             other_index,
+            generic=assurance.aspect in (None, "safety"),
+            # "Safe" is denied most plainly by "its safety is unknown", "no side effects" by "side
+            # effects include"; a named harm by any harm that implies it.
+            oblique=assurance.aspect in _GENERIC_HARMS and risk.aspect != assurance.aspect,
+            mild=not (serious or warned_off),
+            indirect=indirect and not warned_off,
+            # "Safe at any dose" is answered by the harms of excess; "safe" by those of use.
+            for_misuse=absolute and misuse_only != any_amount,
+            plain=risk.aspect not in _stressed_harms(by_sentence[other_index]),
         )
         pairs.append(_Pair(key, rule_id, assurance, risk, other_index))
     return pairs
@@ -388,6 +449,7 @@ def _risk_pairs(
 _EFFICACY_NULL = "FINDING.CONTRADICTION.EFFICACY_NULL"
 _REGULATORY_USE = "FINDING.CONTRADICTION.REGULATORY_USE"
 _PROOF_LACK = "FINDING.CONTRADICTION.PROOF_LACK"
+_APPROVAL_DENIAL = "FINDING.CONTRADICTION.APPROVAL_DENIAL"
 
 
 @dataclass(frozen=True)
@@ -440,7 +502,7 @@ def _pairs_for(
             same = covered if claim.aspect == "side effects" else {claim.aspect}
             pairs += [
                 _Pair(
-                    (int(j != index), 0, 0, 0, 0, abs(j - index), j),
+                    _rank(index, j),
                     "FINDING.CONTRADICTION.LOW_HIGH",
                     claim,
                     risk,
@@ -456,7 +518,7 @@ def _pairs_for(
             # product is safe meets only a refusal to call it safe.
             pairs += [
                 _Pair(
-                    (int(j != index), 1, int(denial.aspect != "safety"), 0, 0, abs(j - index), j),
+                    _rank(index, j, generic=True, oblique=denial.aspect != "safety"),
                     _REGULATORY_USE,
                     claim,
                     denial,
@@ -465,17 +527,24 @@ def _pairs_for(
                 for j, denial in partners.denials
                 if mode == "use" or denial.aspect == "safety"
             ]
+        if mode == "approval":
+            # "reviewed by the FDA and recognized as safe" against "the FDA has not approved it".
+            pairs += [
+                _Pair(_rank(index, j), _APPROVAL_DENIAL, claim, denial, j)
+                for j, denial in partners.denials
+                if j != index
+            ]
         if _claims_benefit(claim):
             # "prevents memory loss" against "the trial found it did not reduce dementia".
             pairs += [
-                _Pair((1, 0, 0, 0, 0, abs(j - index), j), _EFFICACY_NULL, claim, null, j)
+                _Pair(_rank(index, j), _EFFICACY_NULL, claim, null, j)
                 for j, null in partners.nulls.get(index, ())
                 if null.aspect == claim.aspect
             ]
         if claim.rule.get("proof") and sentences.certainty(index) in ("certain", "probable"):
             # "clinically proven" against "there are no rigorous clinical studies".
             pairs += [
-                _Pair((1, 0, 0, 0, 0, abs(j - index), j), _PROOF_LACK, claim, lack, j)
+                _Pair(_rank(index, j), _PROOF_LACK, claim, lack, j)
                 for j, lack in partners.lacks
                 if j != index
             ]
@@ -487,6 +556,8 @@ def _describe_assurance(claim: _Claim) -> str:
     rule = claim.rule
     if rule.get("proof"):
         return "Claims research has proven it"
+    if rule.get("assurance") == "approval":
+        return "Says a regulator approved it"
     if claim.label == "efficacy":
         return f"Claims it works for {aspect}"
     if rule.get("assurance") == "use":
@@ -518,6 +589,8 @@ def _describe_other(pair: _Pair) -> str:
         return "admits that good evidence is missing"
     if other.aspect == "contraindication":
         return "says some people must not take it"
+    if other.aspect == "safety":
+        return "says it is not safe for everyone or its safety is unknown"
     return f"states a risk of {other.aspect}"
 
 

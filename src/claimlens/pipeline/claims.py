@@ -303,6 +303,16 @@ def is_qualified(claim: Span, sent: Span, since: int | None = None) -> bool:
     return bool(_modifier("qualifier", "clause").search(lowered, clause, end))
 
 
+def is_hedged_after(sent: Span, offset: int) -> bool:
+    """Whether the writer attributes the sentence or softens what follows ``offset``: "studies
+    have shown that it may help" claims less than "studies have shown that it cures"."""
+    lowered = lowered_text(sent.doc)
+    return bool(
+        _modifier("qualifier", "sentence").search(lowered, sent.start_char, sent.end_char)
+        or _modifier("qualifier", "clause").search(lowered, offset, sent.end_char)
+    )
+
+
 def is_attribution(text: str) -> bool:
     """Whether ``text`` reports a claim as someone else's ("is believed", "users report")."""
     return bool(_modifier("qualifier", "sentence").search(_lower(text)))
