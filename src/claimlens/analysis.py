@@ -344,7 +344,8 @@ def _stressed_harms(claims: list[_Claim]) -> set[str]:
 
 # An assurance for any amount ("100% safe at any serving size", "you cannot take too much").
 _ANY_AMOUNT = re.compile(
-    r"\b(?:at|in) any (?:dose|dosage|amount|serving|strength)|\bas much as you (?:like|want)",
+    r"\b(?:at|in) any (?:dose|dosage|amount|serving|strength)|\bas much as you (?:like|want)"
+    r"|\bno matter how (?:many|much)",
     re.IGNORECASE,
 )
 
@@ -434,8 +435,10 @@ def _risk_pairs(
             other_index,
             generic=assurance.aspect in (None, "safety"),
             # "Safe" is denied most plainly by "its safety is unknown", "no side effects" by "side
-            # effects include"; a named harm by any harm that implies it.
-            oblique=assurance.aspect in _GENERIC_HARMS and risk.aspect != assurance.aspect,
+            # effects include", "does not cause dependence" by dependence; "safer than opioids
+            # in terms of dependency" by any harm opioids are known for.
+            oblique=(assurance.aspect in _GENERIC_HARMS or assurance.polarity == "absent")
+            and risk.aspect != assurance.aspect,
             mild=not (serious or warned_off),
             indirect=indirect and not warned_off,
             # "Safe at any dose" is answered by the harms of excess; "safe" by those of use.

@@ -570,6 +570,11 @@ class ClaimTagger:
         ``lowered`` is the lower-cased document text."""
         disclaimers = [(f.start, f.end) for f in found if f.rule.kind == "disclaimer"]
         regulatory = [(f.start, f.end) for f in found if f.rule.kind == "regulatory"]
+        denials = [
+            (f.start, f.end)
+            for f in found
+            if f.rule.kind == "regulatory" and f.rule.get("polarity") == "absent"
+        ]
         assurances = [
             (f.start, f.end)
             for f in found
@@ -587,6 +592,8 @@ class ClaimTagger:
                 continue
             if kind == "safety" and any(_overlaps(span, r) for r in regulatory):
                 continue
+            if f.rule.get("assurance") == "approval" and any(_overlaps(span, d) for d in denials):
+                continue  # "not been evaluated or approved by the FDA"
             if kind == "risk" and any(_overlaps(span, a) for a in assurances):
                 continue
             if kind == "risk" and precaution.search(
