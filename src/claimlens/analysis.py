@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -461,29 +462,47 @@ class _Partners:
 
     risks: list[tuple[int, _Claim]]
     denials: list[tuple[int, _Claim]]  # a regulator's refusal
-    lacks: list[tuple[int, _Claim]]  # "there are no rigorous studies"
-    nulls: dict[int, list[tuple[int, _Claim]]]  # null results, by the claim sentence they answer
+    # "there are no rigorous studies" and null results, by the claim sentence they answer
+    lacks: dict[int, list[tuple[int, _Claim]]]
+    nulls: dict[int, list[tuple[int, _Claim]]]
 
 
 def _claims_benefit(claim: _Claim) -> bool:
+    """A strong benefit claim: "cures insomnia", "works better than melatonin"."""
+    if claim.label == "comparative":
+        return claim.polarity == "higher" and claim.aspect == "efficacy"
     return claim.label == "efficacy" and claim.rule.get("strength") == "strong"
 
 
-def _nulls_by_claim_sentence(
+def _claims_proof_unhedged(sentences: _Sentences, index: int, claim: _Claim) -> bool:
+    return bool(claim.rule.get("proof")) and sentences.certainty(index) in ("certain", "probable")
+
+
+def _answers(null: _Claim, claim: _Claim) -> bool:
+    """Whether a null result on a topic answers a benefit claim: on the same topic, or on any
+    topic when the claim names none ("works better than melatonin")."""
+    return null.aspect == claim.aspect or claim.aspect == "efficacy"
+
+
+def _to_nearest_claim(
     ordered: list[tuple[int, list[_Claim]]],
+    is_claim: Callable[[int, _Claim], bool],
+    is_answer: Callable[[_Claim], bool],
+    answers: Callable[[_Claim, _Claim], bool],
 ) -> dict[int, list[tuple[int, _Claim]]]:
-    """Each "did not reduce X" statement goes to the nearest other sentence claiming a benefit
-    for X (the earlier one on a tie), so one null result gives one finding, not one per claim."""
-    benefits = [(i, c.aspect) for i, claims in ordered for c in claims if _claims_benefit(c)]
+    """Each answer ("did not reduce X", "there are no rigorous studies") goes to the nearest
+    other sentence holding a claim it answers (the earlier one on a tie), so one admission gives
+    one finding, not one per claim; keyed by that claim sentence."""
+    claims = [(i, c) for i, cs in ordered for c in cs if is_claim(i, c)]
     by_claim: dict[int, list[tuple[int, _Claim]]] = {}
-    for j, claims in ordered:
-        for null in claims:
-            if null.label != "efficacy" or null.polarity != "absent":
+    for j, cs in ordered:
+        for answer in cs:
+            if not is_answer(answer):
                 continue
-            candidates = [i for i, aspect in benefits if aspect == null.aspect and i != j]
+            candidates = [i for i, claim in claims if i != j and answers(answer, claim)]
             if candidates:
                 nearest = min(candidates, key=lambda i: (abs(i - j), i))
-                by_claim.setdefault(nearest, []).append((j, null))
+                by_claim.setdefault(nearest, []).append((j, answer))
     return by_claim
 
 
@@ -542,14 +561,13 @@ def _pairs_for(
             pairs += [
                 _Pair(_rank(index, j), _EFFICACY_NULL, claim, null, j)
                 for j, null in partners.nulls.get(index, ())
-                if null.aspect == claim.aspect
+                if _answers(null, claim)
             ]
-        if claim.rule.get("proof") and sentences.certainty(index) in ("certain", "probable"):
+        if _claims_proof_unhedged(sentences, index, claim):
             # "clinically proven" against "there are no rigorous clinical studies".
             pairs += [
                 _Pair(_rank(index, j), _PROOF_LACK, claim, lack, j)
-                for j, lack in partners.lacks
-                if j != index
+                for j, lack in partners.lacks.get(index, ())
             ]
     return pairs
 
@@ -641,8 +659,18 @@ def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]])
     partners = _Partners(
         risks=[(i, c) for i, c in every if c.label == "risk"],
         denials=[(i, c) for i, c in every if c.label == "regulatory" and c.polarity == "absent"],
-        lacks=[(i, c) for i, c in every if c.label == "evidence_appeal" and c.polarity == "absent"],
-        nulls=_nulls_by_claim_sentence(ordered),
+        lacks=_to_nearest_claim(
+            ordered,
+            lambda i, c: _claims_proof_unhedged(sentences, i, c),
+            lambda c: c.label == "evidence_appeal" and c.polarity == "absent",
+            lambda lack, proof: True,
+        ),
+        nulls=_to_nearest_claim(
+            ordered,
+            lambda i, c: _claims_benefit(c),
+            lambda c: c.label == "efficacy" and c.polarity == "absent",
+            _answers,
+        ),
     )
     findings = []
     reported: set[frozenset[int]] = set()
