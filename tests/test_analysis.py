@@ -221,3 +221,99 @@ def test_dogs_becoming_drowsy_contradicts_no_side_effects(nlp):
     (finding,) = findings(nlp, text, "contradiction")
     assert (finding.sent_id, finding.related_sent_id) == (2, 1)
     assert finding.aspect == "sedation"
+
+
+def _pair(finding):
+    return finding.sent_id, finding.related_sent_id
+
+
+def test_denied_harm_against_withdrawal_described_by_stopping(nlp):
+    text = (
+        "Kava is not something you can get hooked on. It is popular in the islands. "
+        "A few regulars feel irritable and restless for a few days when they take a break."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert _pair(finding) == (1, 3)
+    assert finding.aspect == "withdrawal"
+    assert "SAFETY.NEGATED_HARM" in finding.rule_ids and "RISK.ON_STOPPING" in finding.rule_ids
+
+
+def test_advice_to_stop_is_not_withdrawal_and_idioms_are_not_denials(nlp):
+    text = (
+        "There is no doubt it causes liver damage in heavy users. "
+        "Kava has been linked to liver injury. "
+        "Stop taking it if you notice nausea or a rash."
+    )
+    doc = nlp(text)
+    rule_ids = {span._.rule_id for span in doc.spans["claimlens_claims"]}
+    assert "RISK.CAUSES" in rule_ids
+    assert not rule_ids & {"SAFETY.NEGATED_HARM", "RISK.ON_STOPPING"}
+    assert findings(nlp, text, "contradiction") == []
+
+
+def test_claimed_proof_against_admitted_lack_of_evidence_once_per_admission(nlp):
+    text = (
+        "NightCalm is clinically proven to put you to sleep within 15 minutes. "
+        "Studies have shown that it resets your sleep cycle. "
+        "Honestly, reviews describe the results as inconsistent."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert _pair(finding) == (2, 3)  # the nearest claim of proof answers the admission
+    assert finding.rule_ids[0] == "FINDING.CONTRADICTION.PROOF_LACK"
+    assert finding.message.startswith("Claims research has proven it (s2)")
+
+
+def test_claim_of_proof_is_unsupported_unless_hedged_after_it(nlp):
+    claim = "Experts agree that daily turmeric regrows cartilage."
+    (finding,) = findings(nlp, claim, "unsupported")
+    assert finding.rule_ids[0] == "FINDING.UNSUPPORTED.VAGUE_APPEAL"
+    hedged = "Studies have shown that turmeric may ease joint stiffness in some people."
+    assert findings(nlp, hedged, "unsupported") == []
+
+
+def test_safe_for_everyone_against_a_contraindication_but_plain_safe_is_not(nlp):
+    universal = (
+        "NightFall is safe for the whole family. It tastes of honey. "
+        "Do not give it to anyone under 18 unless a doctor has advised it."
+    )
+    (finding,) = findings(nlp, universal, "contradiction")
+    assert _pair(finding) == (1, 3)
+    assert finding.message.endswith("says some people must not take it (s3)")
+    plain = (
+        "Magnesium glycinate is completely safe. It tastes of nothing. "
+        "Do not take it if you have kidney disease."
+    )
+    assert findings(nlp, plain, "contradiction") == []
+
+
+def test_no_interactions_claimed_against_a_stated_interaction(nlp):
+    text = (
+        "It is perfectly fine to take alongside your current antidepressant. "
+        "CBD can raise or lower blood levels of drugs such as warfarin."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert finding.aspect == "interactions"
+    assert "SAFETY.SAFE_WITH_DRUGS" in finding.rule_ids and "RISK.INTERACTS" in finding.rule_ids
+
+
+def test_claimed_approval_against_denied_approval_but_not_inside_a_denial(nlp):
+    text = (
+        "Kratom has been reviewed by the FDA and recognized as safe. "
+        "The FDA has not approved kratom for any medical use."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert finding.rule_ids[0] == "FINDING.CONTRADICTION.APPROVAL_DENIAL"
+    denial_only = "These gummies have not been evaluated or approved by the FDA for safe use."
+    assert findings(nlp, denial_only, "contradiction") == []
+
+
+def test_the_very_harm_denied_is_the_partner_before_a_related_one(nlp):
+    text = (
+        "Unlike opioids, kratom does not cause physical dependence. "
+        "Some users report withdrawal symptoms such as yawning. "
+        "It grows in Southeast Asia. "
+        "Regular kratom use can lead to physical dependence."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert _pair(finding) == (1, 4)
+    assert finding.aspect == "dependence"
