@@ -58,7 +58,7 @@ class _Claim:
         self.label = span.label_
         self.start_char = span.start_char
         self.end_char = span.end_char
-        self.rule: Rule = claim_rule(span._.rule_id)
+        self.rule: Rule = claim_rule(extensions.rule_id_of(span))
 
     def _value(self, name: str) -> object:
         return span_value(self.span.doc, name, self.start_char, self.end_char)

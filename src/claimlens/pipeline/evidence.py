@@ -149,11 +149,12 @@ class EvidenceTagger:
             rule = self._rules[rule_index]
             if (sentence, rule.unless_sentence_has) in labels_in_sentence:
                 continue
-            span = doc.char_span(start, end, label=rule.label, alignment_mode="expand")
+            span = doc.char_span(
+                start, end, label=rule.label, alignment_mode="expand", span_id=rule.rule_id
+            )
             if span is None or (span.start_char, span.end_char) in taken:
                 continue
             taken.add((span.start_char, span.end_char))
-            span._.rule_id = rule.rule_id
             spans.append(span)
         spans.sort(key=lambda span: (span.start_char, span.end_char))
         return spans
