@@ -17,7 +17,6 @@ nearest). docs/findings.md has the details.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from claimlens.pipeline.claims import (
     find_aspects,
     is_attribution,
     is_conditional,
+    is_for_any_amount,
     is_hedged_after,
     is_qualified,
     side_effect_names,
@@ -343,14 +343,6 @@ def _stressed_harms(claims: list[_Claim]) -> set[str]:
     return {c.aspect for c in claims if c.label == "risk" and c.polarity == "higher"}
 
 
-# An assurance for any amount ("100% safe at any serving size", "you cannot take too much").
-_ANY_AMOUNT = re.compile(
-    r"\b(?:at|in) any (?:dose|dosage|amount|serving|strength)|\bas much as you (?:like|want)"
-    r"|\bno matter how (?:many|much)",
-    re.IGNORECASE,
-)
-
-
 def _rank(
     index: int,
     other_index: int,
@@ -408,7 +400,7 @@ def _risk_pairs(
     targets, profile = _targets(assurance)
     absolute = assurance.rule.get("assurance") == "absolute"
     universal = bool(assurance.rule.get("universal"))  # "safe for the whole family"
-    any_amount = bool(_ANY_AMOUNT.search(sentences.text_of(index)))
+    any_amount = is_for_any_amount(sentences.sent(index))
     rule_id = _risk_rule(assurance)
     pairs = []
     # "Impossible to overdose" is contradicted by any harm of too high a dose.
@@ -426,9 +418,9 @@ def _risk_pairs(
         info = aspect_named(risk.aspect)
         serious = info is not None and info.serious
         indirect = info is not None and info.indirect
-        if comparative and not serious and sentences.conditional(other_index):
-            continue  # "safer than sleeping pills" survives mild harms of excess
         misuse_only = sentences.conditional(other_index)
+        if comparative and not serious and misuse_only:
+            continue  # "safer than sleeping pills" survives mild harms of excess
         # "Safe for everyone" meets "do not give it to children" as squarely as a serious harm.
         warned_off = universal and risk.aspect == "contraindication"
         key = _rank(

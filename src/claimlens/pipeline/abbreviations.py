@@ -26,7 +26,7 @@ _PARENTHESES = re.compile(r"\([^()\n]{1,120}\)")
 class AbbreviationFinder:
     def __init__(self, nlp: Language, name: str = "claimlens_abbreviations") -> None:
         self.name = name
-        self.detector = AbbreviationDetector(nlp)  # registers doc._.abbreviations / long_form
+        AbbreviationDetector(nlp)  # only to register doc._.abbreviations and span._.long_form
 
     def __call__(self, doc: Doc) -> Doc:
         matches = []

@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
@@ -319,9 +319,15 @@ def is_attribution(text: str) -> bool:
 
 
 def is_conditional(sent: Span) -> bool:
-    """Whether the sentence states its risks only for misuse or excess (``CONDITION.*``)."""
+    """Whether the sentence states its risks only for misuse or excess (``CONDITION.MISUSE``)."""
     lowered = lowered_text(sent.doc)
     return bool(_modifier("condition").search(lowered, sent.start_char, sent.end_char))
+
+
+def is_for_any_amount(sent: Span) -> bool:
+    """Whether the sentence speaks of any amount ("safe at any dose", ``CONDITION.ANY_AMOUNT``)."""
+    lowered = lowered_text(sent.doc)
+    return bool(_modifier("any_amount").search(lowered, sent.start_char, sent.end_char))
 
 
 def _is_question(text: str) -> bool:
@@ -369,6 +375,12 @@ class SentenceTable:
         self.ends: list[int] = [end for _, end in offsets]
         self._spans: dict[int, Span] = {}
 
+    @cached_property
+    def token_forms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct token forms (``LOWER``), each token's form, each form's count: the rule
+        triggers and the document subject both read them, the findings neither."""
+        return np.unique(self.lower, return_inverse=True, return_counts=True)
+
     def __len__(self) -> int:
         return len(self.starts)
 
@@ -393,7 +405,7 @@ def _document_subject(table: SentenceTable, lowered: str) -> str | None:
     if not opening:
         return None
     candidates = list(dict.fromkeys(opening))  # first occurrence breaks ties
-    forms, counts = np.unique(table.lower, return_counts=True)
+    forms, _, counts = table.token_forms
     count_of = dict(zip(forms.tolist(), counts.tolist(), strict=True))
     strings = table.doc.vocab.strings
 
@@ -450,7 +462,7 @@ class ClaimTagger:
 
     def _rules_by_sentence(self, table: SentenceTable) -> dict[int, set[int]]:
         """Sentence index -> indices of the rules whose triggers occur in it."""
-        forms, form_of_token = np.unique(table.lower, return_inverse=True)
+        forms, form_of_token, _ = table.token_forms
         rules_of_form = [self._rules_by_form.get(form, ()) for form in forms.tolist()]
         triggering = np.array([bool(rules) for rules in rules_of_form])[form_of_token]
         pairs = np.unique(
