@@ -108,6 +108,7 @@ class _Sentences:
         self.text = extensions.doc_text(doc)
         self._conditional: dict[int, bool] = {}
         self._certainty: dict[int, str] = {}
+        self._topics: dict[int, frozenset[str]] = {}
 
     def sent(self, index: int) -> Span:
         return self.table.span(index)
@@ -124,6 +125,13 @@ class _Sentences:
         if index not in self._conditional:
             self._conditional[index] = is_conditional(self.sent(index))
         return self._conditional[index]
+
+    def topics(self, index: int) -> frozenset[str]:
+        """The health conditions the sentence mentions (pain, weight, memory...)."""
+        if index not in self._topics:
+            mentions = find_aspects(self.text_of(index))
+            self._topics[index] = frozenset(a.name for _, _, a in mentions if a.family == "condition")
+        return self._topics[index]
 
     def index(self, span: Span) -> int:
         return bisect_right(self.starts, span.start_char) - 1
@@ -477,15 +485,20 @@ def _answers(null: _Claim, claim: _Claim) -> bool:
 
 
 def _to_nearest_claim(
+    sentences: _Sentences,
     ordered: list[tuple[int, list[_Claim]]],
     is_claim: Callable[[int, _Claim], bool],
     is_answer: Callable[[_Claim], bool],
     answers: Callable[[_Claim, _Claim], bool],
 ) -> dict[int, list[tuple[int, _Claim]]]:
     """Each answer ("did not reduce X", "there are no rigorous studies") goes to the nearest
-    other sentence holding a claim it answers (the earlier one on a tie), so one admission gives
-    one finding, not one per claim; keyed by that claim sentence."""
+    other sentence holding a claim it answers, so one admission gives one finding, not one per
+    claim; keyed by that claim sentence. A claim on the condition the answer names ("research
+    on magnesium for migraine is limited") comes before a nearer one on another, and a claim
+    that research proves it ("clinically proven to double weight loss") before a plain one,
+    as a null trial answers it squarely; then the earlier on a tie."""
     claims = [(i, c) for i, cs in ordered for c in cs if is_claim(i, c)]
+    proofs = {i for i, cs in ordered if any(c.rule.get("proof") for c in cs)}
     by_claim: dict[int, list[tuple[int, _Claim]]] = {}
     for j, cs in ordered:
         for answer in cs:
@@ -493,7 +506,16 @@ def _to_nearest_claim(
                 continue
             candidates = [i for i, claim in claims if i != j and answers(answer, claim)]
             if candidates:
-                nearest = min(candidates, key=lambda i: (abs(i - j), i))
+                topics = sentences.topics(j)
+                nearest = min(
+                    candidates,
+                    key=lambda i: (
+                        not (topics & sentences.topics(i)),
+                        i not in proofs,
+                        abs(i - j),
+                        i,
+                    ),
+                )
                 by_claim.setdefault(nearest, []).append((j, answer))
     return by_claim
 
@@ -645,6 +667,18 @@ def _contradiction(sentences: _Sentences, index: int, pair: _Pair) -> Finding:
     )
 
 
+def _by_assured_harm(pairs: list[_Pair]) -> list[list[_Pair]]:
+    """A sentence's candidate pairs grouped by the harm each assurance names, as "free of drug
+    interactions and side effects" makes two claims a reviewer checks apart; a general "safe"
+    in the same sentence adds no group of its own."""
+    groups: dict[str | None, list[_Pair]] = {}
+    for pair in pairs:
+        aspect = pair.assurance.aspect
+        groups.setdefault(None if aspect == "safety" else aspect, []).append(pair)
+    named = [group for aspect, group in groups.items() if aspect is not None]
+    return named or list(groups.values())
+
+
 def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]]) -> list[Finding]:
     ordered = sorted(by_sentence.items())
     every = [(i, c) for i, claims in ordered for c in claims]
@@ -652,12 +686,14 @@ def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]])
         risks=[(i, c) for i, c in every if c.label == "risk"],
         denials=[(i, c) for i, c in every if c.label == "regulatory" and c.polarity == "absent"],
         lacks=_to_nearest_claim(
+            sentences,
             ordered,
             lambda i, c: _claims_proof_unhedged(sentences, i, c),
             lambda c: c.label == "evidence_appeal" and c.polarity == "absent",
             lambda lack, proof: True,
         ),
         nulls=_to_nearest_claim(
+            sentences,
             ordered,
             lambda i, c: _claims_benefit(c),
             lambda c: c.label == "efficacy" and c.polarity == "absent",
@@ -670,12 +706,13 @@ def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]])
         pairs = _pairs_for(sentences, index, claims, partners, by_sentence)
         if not pairs:
             continue
-        best = min(pairs, key=lambda p: p.key)
-        sentence_pair = frozenset({index, best.other_index})
-        if sentence_pair in reported and best.other_index != index:
-            continue
-        reported.add(sentence_pair)
-        findings.append(_contradiction(sentences, index, best))
+        for group in _by_assured_harm(pairs):
+            best = min(group, key=lambda p: p.key)
+            sentence_pair = frozenset({index, best.other_index})
+            if sentence_pair in reported and best.other_index != index:
+                continue
+            reported.add(sentence_pair)
+            findings.append(_contradiction(sentences, index, best))
     return findings
 
 
