@@ -317,3 +317,50 @@ def test_the_very_harm_denied_is_the_partner_before_a_related_one(nlp):
     (finding,) = findings(nlp, text, "contradiction")
     assert _pair(finding) == (1, 4)
     assert finding.aspect == "dependence"
+
+
+def test_risk_of_the_drug_compared_with_is_not_the_products(nlp):
+    text = (
+        "Kratom is a completely safe herb. "
+        "Opioids can cause respiratory depression. "
+        "Unlike opioids, which slow breathing and cause constipation, kratom is gentle."
+    )
+    assert findings(nlp, text, "contradiction") == []
+    own = text + " Mixed with alcohol, it can cause respiratory depression."
+    (finding,) = findings(nlp, own, "contradiction")
+    assert _pair(finding) == (1, 4)
+    assert finding.aspect == "respiratory depression"
+
+
+def test_admission_answers_the_claim_on_the_condition_it_names(nlp):
+    text = (
+        "CBD has been clinically proven to relieve chronic pain. "
+        "Studies have shown that CBD repairs damaged nerves. "
+        "For chronic pain, human trials are still small and limited."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert _pair(finding) == (1, 3)  # not the nearer claim of proof, about nerves
+    assert finding.rule_ids[0] == "FINDING.CONTRADICTION.PROOF_LACK"
+
+
+def test_null_trial_answers_a_claim_of_proof_before_a_nearer_plain_claim(nlp):
+    text = (
+        "Garcinia is clinically proven to double your weight loss. "
+        "It melts away stubborn belly fat on its own. "
+        "A 12-week trial found no significant difference in weight loss between "
+        "garcinia and placebo."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert _pair(finding) == (1, 3)
+    assert finding.rule_ids[0] == "FINDING.CONTRADICTION.EFFICACY_NULL"
+
+
+def test_two_harms_denied_in_one_sentence_give_one_finding_each(nlp):
+    text = (
+        "CBD is completely free of drug interactions and side effects. "
+        "In trials, CBD caused sleepiness, diarrhea and fatigue. "
+        "CBD interacts with blood thinners such as warfarin."
+    )
+    pairs = sorted((_pair(f), f.aspect) for f in findings(nlp, text, "contradiction"))
+    assert [pair for pair, _ in pairs] == [(1, 2), (1, 3)]
+    assert pairs[1][1] == "interactions"

@@ -72,6 +72,10 @@ class _Claim:
         return self._value("polarity")
 
     @cached_property
+    def subject(self) -> str | None:
+        return self._value("subject")
+
+    @cached_property
     def comparator(self) -> str | None:
         return self._value("comparator")
 
@@ -130,7 +134,9 @@ class _Sentences:
         """The health conditions the sentence mentions (pain, weight, memory...)."""
         if index not in self._topics:
             mentions = find_aspects(self.text_of(index))
-            self._topics[index] = frozenset(a.name for _, _, a in mentions if a.family == "condition")
+            self._topics[index] = frozenset(
+                a.name for _, _, a in mentions if a.family == "condition"
+            )
         return self._topics[index]
 
     def index(self, span: Span) -> int:
@@ -682,8 +688,14 @@ def _by_assured_harm(pairs: list[_Pair]) -> list[list[_Pair]]:
 def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]]) -> list[Finding]:
     ordered = sorted(by_sentence.items())
     every = [(i, c) for i, claims in ordered for c in claims]
+    # "Opioids can cause respiratory depression" states the comparator's risk, not the product's.
+    product = next((c.subject for _, c in every if c.label != "risk"), None)
     partners = _Partners(
-        risks=[(i, c) for i, c in every if c.label == "risk"],
+        risks=[
+            (i, c)
+            for i, c in every
+            if c.label == "risk" and (product is None or c.subject in (product, None))
+        ],
         denials=[(i, c) for i, c in every if c.label == "regulatory" and c.polarity == "absent"],
         lacks=_to_nearest_claim(
             sentences,

@@ -62,6 +62,7 @@ _SUBJECT_WINDOW = 600
 # ``\b`` before a word in lower-cased text; faster than ``\b`` in front of the flat alternation
 # of literals that finds aspect mentions (but slower in front of the claim rules' patterns).
 _WORD_START = r"(?<![a-z0-9])"
+_OBJECT_OF = re.compile(r"\b(?:than|to|with|from|of|for|off|on|over|against)\s+(?:[a-z-]+\s+)?$")
 
 
 @dataclass(frozen=True)
@@ -416,6 +417,30 @@ def _document_subject(table: SentenceTable, lowered: str) -> str | None:
 
 
 @cache
+def _product_reference() -> re.Pattern[str]:
+    return re.compile("|".join(_claim_rules()["SUBJECT.PRODUCT_REFERENCE"].patterns))
+
+
+def _owner(found: _Found, lowered: str, table: SentenceTable, subject: str | None) -> str | None:
+    """Whose claim it is: a risk stated after a drug class the product is compared with, with
+    no word for the product before it, is that drug's (SUBJECT.PRODUCT_REFERENCE); any other
+    claim is the product's."""
+    if found.rule.kind != "risk":
+        return subject
+    before = lowered[table.starts[table.index(found.start)] : found.start]
+    # A drug the product is measured against or taken with ("safer than opioids", "withdrawal
+    # from opioids", "combined with opioids") is not who the sentence speaks of.
+    others = [
+        m
+        for m in _lexicon().comparator_regex.finditer(before)
+        if not _OBJECT_OF.search(before, 0, m.start())
+    ]
+    if not others or (subject and subject in before) or _product_reference().search(before):
+        return subject
+    return others[0].group()
+
+
+@cache
 def _generic_subject_words() -> frozenset[str]:
     return frozenset(_claim_rules()["SUBJECT.GENERIC"].get("words", ()))
 
@@ -504,7 +529,9 @@ class ClaimTagger:
                     found_here = [f for f in found_here if f.rule.kind not in _NEGATABLE]
                 found.extend(found_here)
         found = self._resolve(found, lowered, table.starts)
-        return self._spans(doc, found, _document_subject(table, lowered) if found else None)
+        subject = _document_subject(table, lowered) if found else None
+        subjects = [_owner(f, lowered, table, subject) for f in found]
+        return self._spans(doc, found, subjects)
 
     @classmethod
     def _mentions(cls, doc: Doc, text: str, lowered: str) -> list[tuple[int, int, Aspect]]:
@@ -636,12 +663,14 @@ class ClaimTagger:
         return kept
 
     @staticmethod
-    def _spans(doc: Doc, found: list[_Found], subject: str | None) -> list[Span]:
+    def _spans(doc: Doc, found: list[_Found], subjects: list[str | None]) -> list[Span]:
         # Claim attributes live per (start, end): two claims never share offsets. (Cue and
         # evidence spans carry no claim attributes, and each span keeps its own rule_id.)
         taken: set[tuple[int, int]] = set()
-        spans, offsets, kept = [], [], []
-        for f in sorted(found, key=lambda f: (f.start, f.end)):
+        spans, offsets, kept, kept_subjects = [], [], [], []
+        for f, subject in sorted(
+            zip(found, subjects, strict=True), key=lambda p: (p[0].start, p[0].end)
+        ):
             # Speed: the rule id goes in at creation (``span_id``), not through an Underscore.
             span = doc.char_span(
                 f.start, f.end, label=f.label, alignment_mode="expand", span_id=f.rule.id
@@ -657,12 +686,13 @@ class ClaimTagger:
             spans.append(span)
             offsets.append((span.start_char, span.end_char))
             kept.append(f)
+            kept_subjects.append(subject)
         # Speed: the offset-keyed attributes are written in bulk, not through an Underscore.
         store_span_values(doc, "aspect", offsets, [f.aspect for f in kept])
         store_span_values(
             doc, "polarity", offsets, [f.rule.get("polarity", "present") for f in kept]
         )
-        store_span_values(doc, "subject", offsets, [subject] * len(kept))
+        store_span_values(doc, "subject", offsets, kept_subjects)
         store_span_values(doc, "comparator", offsets, [f.comparator for f in kept])
         return spans
 
