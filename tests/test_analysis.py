@@ -364,3 +364,11 @@ def test_two_harms_denied_in_one_sentence_give_one_finding_each(nlp):
     pairs = sorted((_pair(f), f.aspect) for f in findings(nlp, text, "contradiction"))
     assert [pair for pair, _ in pairs] == [(1, 2), (1, 3)]
     assert pairs[1][1] == "interactions"
+
+
+def test_claim_to_rebuild_a_body_system_is_unsupported_unless_hedged_and_cited(nlp):
+    bold = "This tea rewires your sleep cycle so you wake up refreshed."
+    (finding,) = findings(nlp, bold, "unsupported")
+    assert "MECHANISM.RESTORES" in finding.rule_ids
+    careful = "In a 2019 trial, the extract may have helped repair damaged nerves (PMID 31234567)."
+    assert findings(nlp, careful, "unsupported") == []
