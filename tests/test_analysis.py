@@ -372,3 +372,18 @@ def test_claim_to_rebuild_a_body_system_is_unsupported_unless_hedged_and_cited(n
     assert "MECHANISM.RESTORES" in finding.rule_ids
     careful = "In a 2019 trial, the extract may have helped repair damaged nerves (PMID 31234567)."
     assert findings(nlp, careful, "unsupported") == []
+
+
+def test_dose_against_a_label_that_it_is_not_for_human_consumption(nlp):
+    text = (
+        "Our powder is sold as a botanical specimen and is not for human consumption. "
+        "It ships in resealable pouches. "
+        "For a gentle start, mix 2 to 3 grams into orange juice. "
+        "Experienced buyers take 5 grams."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert _pair(finding) == (3, 1)  # the label answers the nearest dose only
+    assert finding.rule_ids[0] == "FINDING.CONTRADICTION.NOT_FOR_USE"
+    assert finding.message == (
+        "Gives a dose to take (s3) but labels it not for human consumption (s1)"
+    )

@@ -460,6 +460,7 @@ _EFFICACY_NULL = "FINDING.CONTRADICTION.EFFICACY_NULL"
 _REGULATORY_USE = "FINDING.CONTRADICTION.REGULATORY_USE"
 _PROOF_LACK = "FINDING.CONTRADICTION.PROOF_LACK"
 _APPROVAL_DENIAL = "FINDING.CONTRADICTION.APPROVAL_DENIAL"
+_NOT_FOR_USE = "FINDING.CONTRADICTION.NOT_FOR_USE"
 
 
 @dataclass(frozen=True)
@@ -471,6 +472,8 @@ class _Partners:
     # "there are no rigorous studies" and null results, by the claim sentence they answer
     lacks: dict[int, list[tuple[int, _Claim]]]
     nulls: dict[int, list[tuple[int, _Claim]]]
+    # "not for human consumption", by the dose it answers
+    not_for_use: dict[int, list[tuple[int, _Claim]]]
 
 
 def _claims_benefit(claim: _Claim) -> bool:
@@ -583,6 +586,12 @@ def _pairs_for(
                 for j, null in partners.nulls.get(index, ())
                 if _answers(null, claim)
             ]
+        if claim.label == "dosage":
+            # "mix 2 to 3 grams into juice" against "not for human consumption".
+            pairs += [
+                _Pair(_rank(index, j), _NOT_FOR_USE, claim, label, j)
+                for j, label in partners.not_for_use.get(index, ())
+            ]
         if _claims_proof_unhedged(sentences, index, claim):
             # "clinically proven" against "there are no rigorous clinical studies".
             pairs += [
@@ -599,6 +608,8 @@ def _describe_assurance(claim: _Claim) -> str:
         return "Claims research has proven it"
     if rule.get("assurance") == "approval":
         return "Says a regulator approved it"
+    if claim.label == "dosage":
+        return "Gives a dose to take"
     if claim.label == "efficacy":
         return f"Claims it works for {aspect}"
     if rule.get("assurance") == "use":
@@ -619,6 +630,8 @@ def _describe_assurance(claim: _Claim) -> str:
 def _describe_other(pair: _Pair) -> str:
     other = pair.other
     if other.label == "regulatory":
+        if other.rule.get("forbids_use"):
+            return "labels it not for human consumption"
         if other.aspect == "safety":
             return "says it is not approved as safe"
         return "says it is not approved"
@@ -710,6 +723,13 @@ def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]])
             lambda i, c: _claims_benefit(c),
             lambda c: c.label == "efficacy" and c.polarity == "absent",
             _answers,
+        ),
+        not_for_use=_to_nearest_claim(
+            sentences,
+            ordered,
+            lambda i, c: c.label == "dosage",
+            lambda c: bool(c.rule.get("forbids_use")),
+            lambda label, dose: True,
         ),
     )
     findings = []
