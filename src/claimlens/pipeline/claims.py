@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from claimlens import extensions
+from claimlens.pipeline.first_chars import compile_guarded
 from claimlens.pipeline.spans import sentence_offsets_from, store_span_values
 from claimlens.rules import Rule, load_rules
 
@@ -275,7 +276,7 @@ def _modifier(kind: str, scope: str | None = None) -> re.Pattern[str]:
         if r.kind == kind and (scope is None or r.get("scope") == scope)
         for p in r.patterns
     ]
-    return re.compile("|".join(patterns))
+    return compile_guarded("|".join(patterns))
 
 
 def _clause_start(text: str, end: int) -> int:
@@ -428,16 +429,14 @@ def _owner(found: _Found, lowered: str, table: SentenceTable, subject: str | Non
     if found.rule.kind != "risk":
         return subject
     before = lowered[table.starts[table.index(found.start)] : found.start]
+    if (subject and subject in before) or _product_reference().search(before):
+        return subject
     # A drug the product is measured against or taken with ("safer than opioids", "withdrawal
     # from opioids", "combined with opioids") is not who the sentence speaks of.
-    others = [
-        m
-        for m in _lexicon().comparator_regex.finditer(before)
-        if not _OBJECT_OF.search(before, 0, m.start())
-    ]
-    if not others or (subject and subject in before) or _product_reference().search(before):
-        return subject
-    return others[0].group()
+    for other in _lexicon().comparator_regex.finditer(before):
+        if not _OBJECT_OF.search(before, 0, other.start()):
+            return other.group()
+    return subject
 
 
 @cache
@@ -474,7 +473,7 @@ class ClaimTagger:
 
     def __init__(self, vocab: Vocab) -> None:
         rules = [r for r in _claim_rules().values() if r.kind in CLAIM_TYPES]
-        self._rules = [(rule, re.compile("|".join(rule.patterns))) for rule in rules]
+        self._rules = [(rule, compile_guarded("|".join(rule.patterns))) for rule in rules]
         self._rules_by_form: dict[int, tuple[int, ...]] = defaultdict(tuple)
         for index, rule in enumerate(rules):
             for word in rule.get("triggers", ()):
