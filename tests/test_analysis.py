@@ -387,3 +387,11 @@ def test_dose_against_a_label_that_it_is_not_for_human_consumption(nlp):
     assert finding.message == (
         "Gives a dose to take (s3) but labels it not for human consumption (s1)"
     )
+
+
+def test_claim_of_proof_that_states_its_claim_directly_is_unsupported(nlp):
+    proof = "Studies show CBD quiets the overactive ADHD brain within days."
+    (finding,) = findings(nlp, proof, "unsupported")
+    assert finding.rule_ids == ("FINDING.UNSUPPORTED.VAGUE_APPEAL", "APPEAL.PROOF")
+    for admission in ("Studies show mixed results for sleep.", "Research shows it may help."):
+        assert findings(nlp, admission, "unsupported") == []

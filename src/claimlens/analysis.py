@@ -192,10 +192,22 @@ def _may_be_unsupported(claim: _Claim) -> bool:
 
 
 def _claims_proof(claim: _Claim) -> bool:
-    """A claim of proof that introduces what it proves: "clinical studies prove that ...". It
-    is unsupported even when claimlens knows no claim words in the rest of the sentence."""
-    text = extensions.doc_text(claim.span.doc)
-    return bool(claim.rule.get("proof")) and text[claim.end_char : claim.end_char + 6] == " that "
+    """A claim of proof that introduces what it proves: "clinical studies prove that ...",
+    "clinically shown to ...", "studies show CBD quiets ...". It is unsupported even when
+    claimlens knows no claim words in the rest of the sentence; "studies show mixed results"
+    introduces no claim (the rule's ``not_claims``)."""
+    if not claim.rule.get("proof"):
+        return False
+    after = extensions.doc_text(claim.span.doc)[claim.end_char : claim.end_char + 40].lower()
+    if after.startswith((" that ", " to ")):
+        return True
+    next_word = after.split(maxsplit=1)[0] if after.strip() else ""
+    return (
+        after.startswith(" ")
+        and claim.text.lower().endswith(("show", "shows", "prove", "proves", "confirm", "confirms"))
+        and next_word.isalpha()
+        and next_word not in claim.rule.get("not_claims", ())
+    )
 
 
 def _unsupported_reason(
