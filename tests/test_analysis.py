@@ -395,3 +395,15 @@ def test_claim_of_proof_that_states_its_claim_directly_is_unsupported(nlp):
     assert finding.rule_ids == ("FINDING.UNSUPPORTED.VAGUE_APPEAL", "APPEAL.PROOF")
     for admission in ("Studies show mixed results for sleep.", "Research shows it may help."):
         assert findings(nlp, admission, "unsupported") == []
+
+
+def test_legal_everywhere_against_a_ban_but_not_legal_in_most_states(nlp):
+    everywhere = (
+        "Kratom is legal in all 50 states, so you can order with confidence. "
+        "We do not ship to Alabama, where kratom is banned under state law."
+    )
+    (finding,) = findings(nlp, everywhere, "contradiction")
+    assert finding.rule_ids[0] == "FINDING.CONTRADICTION.LEGAL_BANNED"
+    assert _pair(finding) == (1, 2)
+    most = everywhere.replace("legal in all 50 states", "legal in most states")
+    assert findings(nlp, most, "contradiction") == []

@@ -473,6 +473,7 @@ _REGULATORY_USE = "FINDING.CONTRADICTION.REGULATORY_USE"
 _PROOF_LACK = "FINDING.CONTRADICTION.PROOF_LACK"
 _APPROVAL_DENIAL = "FINDING.CONTRADICTION.APPROVAL_DENIAL"
 _NOT_FOR_USE = "FINDING.CONTRADICTION.NOT_FOR_USE"
+_LEGAL_BANNED = "FINDING.CONTRADICTION.LEGAL_BANNED"
 
 
 @dataclass(frozen=True)
@@ -481,6 +482,7 @@ class _Partners:
 
     risks: list[tuple[int, _Claim]]
     denials: list[tuple[int, _Claim]]  # a regulator's refusal
+    bans: list[tuple[int, _Claim]]  # "banned in Alabama"
     # "there are no rigorous studies" and null results, by the claim sentence they answer
     lacks: dict[int, list[tuple[int, _Claim]]]
     nulls: dict[int, list[tuple[int, _Claim]]]
@@ -598,6 +600,13 @@ def _pairs_for(
                 for j, null in partners.nulls.get(index, ())
                 if _answers(null, claim)
             ]
+        if mode == "legal":
+            # "legal in all 50 states" against "banned in Alabama".
+            pairs += [
+                _Pair(_rank(index, j), _LEGAL_BANNED, claim, ban, j)
+                for j, ban in partners.bans
+                if j != index
+            ]
         if claim.label == "dosage":
             # "mix 2 to 3 grams into juice" against "not for human consumption".
             pairs += [
@@ -622,6 +631,8 @@ def _describe_assurance(claim: _Claim) -> str:
         return "Says a regulator approved it"
     if claim.label == "dosage":
         return "Gives a dose to take"
+    if rule.get("assurance") == "legal":
+        return "Says it is legal everywhere"
     if claim.label == "efficacy":
         return f"Claims it works for {aspect}"
     if rule.get("assurance") == "use":
@@ -644,6 +655,8 @@ def _describe_other(pair: _Pair) -> str:
     if other.label == "regulatory":
         if other.rule.get("forbids_use"):
             return "labels it not for human consumption"
+        if other.rule.get("bans"):
+            return "says it is banned somewhere"
         if other.aspect == "safety":
             return "says it is not approved as safe"
         return "says it is not approved"
@@ -722,6 +735,7 @@ def _contradictions(sentences: _Sentences, by_sentence: dict[int, list[_Claim]])
             if c.label == "risk" and (product is None or c.subject in (product, None))
         ],
         denials=[(i, c) for i, c in every if c.label == "regulatory" and c.polarity == "absent"],
+        bans=[(i, c) for i, c in every if c.label == "regulatory" and c.rule.get("bans")],
         lacks=_to_nearest_claim(
             sentences,
             ordered,
