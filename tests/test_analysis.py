@@ -407,3 +407,14 @@ def test_legal_everywhere_against_a_ban_but_not_legal_in_most_states(nlp):
     assert _pair(finding) == (1, 2)
     most = everywhere.replace("legal in all 50 states", "legal in most states")
     assert findings(nlp, most, "contradiction") == []
+
+
+def test_no_side_effects_meets_a_list_of_them_before_a_nearer_single_one(nlp):
+    text = (
+        "Our capsules have no side effects. "
+        "A few people feel drowsy. "
+        "The capsules ship in two days. "
+        "Some users experience constipation, dizziness and itching."
+    )
+    (finding,) = findings(nlp, text, "contradiction")
+    assert _pair(finding) == (1, 4)

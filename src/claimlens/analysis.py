@@ -364,6 +364,12 @@ def _sentence_harms(claims: list[_Claim]) -> set[str]:
     return {c.aspect for c in claims if c.label == "risk" and c.polarity != "lower"}
 
 
+def _lists_harms(claims: list[_Claim]) -> bool:
+    """Whether the sentence names three or more particular harms ("nausea, dizziness and
+    headaches")."""
+    return len(_sentence_harms(claims) - _GENERIC_HARMS) >= 3
+
+
 def _stressed_harms(claims: list[_Claim]) -> set[str]:
     """Harms the sentence calls serious, severe or common."""
     return {c.aspect for c in claims if c.label == "risk" and c.polarity == "higher"}
@@ -383,7 +389,7 @@ def _rank(
     """How telling a partner is, smaller first: the same sentence; a partner for a claim about
     a named harm before one for a general "safe"; the very topic denied ("safety is unknown"
     for "safe") before another; a serious harm (or, for "safe for everyone", a warning that some
-    people must not take it); a harm of the product itself before an interaction; a harm of
+    people must not take it; for "no side effects", a list of three or more); a harm of the product itself before an interaction; a harm of
     ordinary use before one of excess; a harm the writer stresses ("serious", "dangerous");
     then the nearest, the earlier."""
     distance = abs(other_index - index)
@@ -449,6 +455,10 @@ def _risk_pairs(
             continue  # "safer than sleeping pills" survives mild harms of excess
         # "Safe for everyone" meets "do not give it to children" as squarely as a serious harm.
         warned_off = universal and risk.aspect == "contraindication"
+        # "No side effects" meets a list of three or more as squarely as a serious harm.
+        lists_side_effects = assurance.aspect == "side effects" and _lists_harms(
+            by_sentence[other_index]
+        )
         key = _rank(
             index,
             other_index,
@@ -457,8 +467,9 @@ def _risk_pairs(
             # effects include", "does not cause dependence" by dependence; "safer than opioids
             # in terms of dependency" by any harm opioids are known for.
             oblique=(assurance.aspect in _GENERIC_HARMS or assurance.polarity == "absent")
-            and risk.aspect != assurance.aspect,
-            mild=not (serious or warned_off),
+            and risk.aspect != assurance.aspect
+            and not lists_side_effects,
+            mild=not (serious or warned_off or lists_side_effects),
             indirect=indirect and not warned_off,
             # "Safe at any dose" is answered by the harms of excess; "safe" by those of use.
             for_misuse=absolute and misuse_only != any_amount,
