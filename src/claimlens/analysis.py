@@ -389,9 +389,9 @@ def _rank(
     """How telling a partner is, smaller first: the same sentence; a partner for a claim about
     a named harm before one for a general "safe"; the very topic denied ("safety is unknown"
     for "safe") before another; a serious harm (or, for "safe for everyone", a warning that some
-    people must not take it; for "no side effects", a list of three or more); a harm of the product itself before an interaction; a harm of
-    ordinary use before one of excess; a harm the writer stresses ("serious", "dangerous");
-    then the nearest, the earlier."""
+    people must not take it; for "no side effects", a list of three or more); a harm of the
+    product itself before an interaction; a harm of ordinary use before one of excess; a harm
+    the writer stresses ("serious", "dangerous"); then the nearest, the earlier."""
     distance = abs(other_index - index)
     flags = (generic, oblique, mild, indirect, for_misuse, plain)
     return (int(distance > 0), *map(int, flags), distance, other_index)
