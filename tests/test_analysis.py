@@ -418,3 +418,20 @@ def test_no_side_effects_meets_a_list_of_them_before_a_nearer_single_one(nlp):
     )
     (finding,) = findings(nlp, text, "contradiction")
     assert _pair(finding) == (1, 4)
+
+
+def test_frequency_against_severity_in_one_sentence_is_no_contradiction(nlp):
+    text = "The most common side effects are mild and include nausea and loose stools."
+    assert findings(nlp, text, "contradiction") == []
+
+
+def test_saying_and_advice_are_not_claims_about_harm(nlp):
+    text = (
+        "Black seed oil is completely safe. "
+        "A famous saying describes it as a remedy for every disease except death. "
+        "Here is how to take a shot without overdoing it."
+    )
+    rule_ids = {span._.rule_id for span in nlp(text).spans["claimlens_claims"]}
+    assert "SAFETY.SAFE_PRODUCT" in rule_ids
+    assert not rule_ids & {"RISK.EXPERIENCED", "SAFETY.WITHOUT_NAMED_HARM"}
+    assert findings(nlp, text, "contradiction") == []

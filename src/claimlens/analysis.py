@@ -579,7 +579,9 @@ def _pairs_for(
                     j,
                 )
                 for j, risk in risks
-                if risk.polarity == "higher" and risk.aspect in same
+                # "The most common side effects are mild", "rare but serious": one sentence
+                # weighing frequency against severity is no contradiction.
+                if risk.polarity == "higher" and risk.aspect in same and j != index
             ]
         if mode in ("absolute", "comparative"):
             pairs += _risk_pairs(sentences, index, claim, risks, by_sentence)
