@@ -435,3 +435,13 @@ def test_saying_and_advice_are_not_claims_about_harm(nlp):
     assert "SAFETY.SAFE_PRODUCT" in rule_ids
     assert not rule_ids & {"RISK.EXPERIENCED", "SAFETY.WITHOUT_NAMED_HARM"}
     assert findings(nlp, text, "contradiction") == []
+
+
+def test_sweeping_promises_are_unsupported_but_advice_is_not(nlp):
+    for promise in (
+        "A kava shot wipes out social anxiety within ten minutes, every time.",
+        "Many readers were able to ditch their diabetes medication after switching to our tonic.",
+        "A melatonin spray is twice as effective as a standard pill.",
+    ):
+        assert len(findings(nlp, promise, "unsupported")) == 1, promise
+    assert findings(nlp, "Do not stop taking your medication.", "unsupported") == []
