@@ -1,5 +1,6 @@
 """Findings: unsupported claims and contradictions on hand-written articles, and the grouping
-rules (one finding per sentence and kind, sorted by position)."""
+rules (one unsupported finding per sentence, one contradiction per harm an assurance sentence
+denies, sorted by position)."""
 
 import pytest
 
