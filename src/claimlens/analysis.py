@@ -79,6 +79,27 @@ class _Claim:
     def comparator(self) -> str | None:
         return self._value("comparator")
 
+    @cached_property
+    def claims_proof(self) -> bool:
+        """A claim of proof that introduces what it proves: "clinical studies prove that ...",
+        "clinically shown to ...", "studies show CBD quiets ...". It is unsupported even when
+        claimlens knows no claim words in the rest of the sentence; "studies show mixed
+        results" introduces no claim (the rule's ``not_claims``)."""
+        if not self.rule.get("proof"):
+            return False
+        after = extensions.doc_text(self.span.doc)[self.end_char : self.end_char + 40].lower()
+        if after.startswith((" that ", " to ")):
+            return True
+        next_word = after.split(maxsplit=1)[0] if after.strip() else ""
+        return (
+            after.startswith(" ")
+            and self.text.lower().endswith(
+                ("show", "shows", "prove", "proves", "confirm", "confirms")
+            )
+            and next_word.isalpha()
+            and next_word not in self.rule.get("not_claims", ())
+        )
+
     @property
     def text(self) -> str:
         return extensions.doc_text(self.span.doc)[self.start_char : self.end_char]
@@ -186,28 +207,9 @@ def _appeals(doc: Doc, claims: list[_Claim]) -> list[_Appeal]:
 def _may_be_unsupported(claim: _Claim) -> bool:
     """Only strong claims of the strong types, and claims of proof ("studies have shown that
     ..."), can be unsupported."""
-    if _claims_proof(claim):
+    if claim.claims_proof:
         return True
     return claim.label in STRONG_TYPES and claim.rule.get("strength") in ("strong", "appeal")
-
-
-def _claims_proof(claim: _Claim) -> bool:
-    """A claim of proof that introduces what it proves: "clinical studies prove that ...",
-    "clinically shown to ...", "studies show CBD quiets ...". It is unsupported even when
-    claimlens knows no claim words in the rest of the sentence; "studies show mixed results"
-    introduces no claim (the rule's ``not_claims``)."""
-    if not claim.rule.get("proof"):
-        return False
-    after = extensions.doc_text(claim.span.doc)[claim.end_char : claim.end_char + 40].lower()
-    if after.startswith((" that ", " to ")):
-        return True
-    next_word = after.split(maxsplit=1)[0] if after.strip() else ""
-    return (
-        after.startswith(" ")
-        and claim.text.lower().endswith(("show", "shows", "prove", "proves", "confirm", "confirms"))
-        and next_word.isalpha()
-        and next_word not in claim.rule.get("not_claims", ())
-    )
 
 
 def _unsupported_reason(
@@ -216,7 +218,7 @@ def _unsupported_reason(
     """The finding rule a claim that ``_may_be_unsupported`` fires, with the appeal it leans
     on, or None."""
     strength = claim.rule.get("strength")
-    if _claims_proof(claim):
+    if claim.claims_proof:
         if is_hedged_after(sent, claim.end_char):
             return None
         return "FINDING.UNSUPPORTED.VAGUE_APPEAL", claim
@@ -268,7 +270,8 @@ def _unsupported(
     for index, claims in sorted(by_sentence.items()):
         # A sentence reports its first firing claim; the claim of proof only when no other fires.
         candidates = sorted(
-            (claim for claim in claims if _may_be_unsupported(claim)), key=_claims_proof
+            (claim for claim in claims if _may_be_unsupported(claim)),
+            key=lambda claim: claim.claims_proof,
         )
         if not candidates or index in skip or sentences.certainty(index) == "doubtful":
             continue
